@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Outlets;
+
+namespace RepairNetwork.Domain.Dispatch;
+
+/// <summary>
+/// The rules that make an outlet capable of a job: open, offers the service mode (on-site only
+/// within its radius or service area), offers the capability, has an on-shift technician certified
+/// on the outlet's local day, and has capacity left that day.
+/// </summary>
+public static class DispatchRules
+{
+    /// <summary>Every rule except capacity, which only the outlet itself knows for certain.</summary>
+    public static ImmutableArray<Unavailability> StandingReasons(OutletListing outlet, JobRequirement job, DateOnly localDay)
+    {
+        var reasons = ImmutableArray.CreateBuilder<Unavailability>();
+        var profile = outlet.Profile;
+
+        switch (outlet.Status)
+        {
+            case OutletStatus.Paused:
+                reasons.Add(Reason(UnavailabilityCode.OutletPaused, "outlet is paused and takes no new jobs"));
+                break;
+            case OutletStatus.Closed:
+                reasons.Add(Reason(UnavailabilityCode.OutletClosed, "outlet is closed"));
+                break;
+        }
+
+        if (!profile.Modes.Offers(job.Mode))
+        {
+            reasons.Add(Reason(UnavailabilityCode.ServiceModeNotOffered, $"outlet does not offer {Describe(job.Mode)} service"));
+        }
+        else if (job.Mode == ServiceMode.OnSite && !CoversOnSite(profile, job.CustomerLocation))
+        {
+            var distance = GreatCircle.DistanceKm(profile.Location, job.CustomerLocation);
+            reasons.Add(Reason(UnavailabilityCode.OutsideOnSiteArea, profile.ServiceArea is null
+                ? $"customer is {distance:0.0} km away, outside the {profile.Modes.OnSiteRadiusKm:0.#} km on-site radius"
+                : $"customer is {distance:0.0} km away, outside the {profile.Modes.OnSiteRadiusKm:0.#} km on-site radius and the service area"));
+        }
+
+        if (!profile.OffersCapability(job.Capability))
+        {
+            reasons.Add(Reason(UnavailabilityCode.CapabilityNotOffered, $"outlet does not offer {job.Capability}"));
+        }
+        else if (!outlet.HasOnShiftCertification(job.Capability, localDay))
+        {
+            reasons.Add(Reason(UnavailabilityCode.NoCertifiedTechnicianOnShift, $"no technician certified for {job.Capability} on {localDay:yyyy-MM-dd} is on shift"));
+        }
+
+        return reasons.ToImmutable();
+    }
+
+    /// <summary>The capacity rule for the outlet's local day.</summary>
+    public static Unavailability? CapacityReason(int bookedOnDay, int dailyCapacity, DateOnly localDay) =>
+        bookedOnDay >= dailyCapacity
+            ? Reason(UnavailabilityCode.CapacityFullToday, $"all {dailyCapacity} jobs of {localDay:yyyy-MM-dd} are booked")
+            : null;
+
+    /// <summary>On-site visits reach customers within the radius or inside the service area.</summary>
+    public static bool CoversOnSite(OutletProfile profile, GeoPoint customer) =>
+        (profile.Modes.OnSiteRadiusKm > 0 && GreatCircle.DistanceKm(profile.Location, customer) <= profile.Modes.OnSiteRadiusKm)
+        || (profile.ServiceArea?.Contains(customer) ?? false);
+
+    public static string Describe(ServiceMode mode) => mode switch
+    {
+        ServiceMode.CarryIn => "carry-in",
+        ServiceMode.OnSite => "on-site",
+        ServiceMode.MailIn => "mail-in",
+        _ => mode.ToString(),
+    };
+
+    private static Unavailability Reason(UnavailabilityCode code, string message) => new() { Code = code, Message = message };
+}

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using RepairNetwork.Domain.Geo;
+
+namespace RepairNetwork.Domain.Dispatch;
+
+/// <summary>An outlet found near a point, with its great-circle distance.</summary>
+public readonly record struct NearbyOutlet(OutletListing Listing, double DistanceKm);
+
+/// <summary>
+/// An immutable, versioned snapshot of the outlet directory with a spatial index. Readers share a
+/// snapshot without locks; a change produces a new snapshot. Recent changes sit in a small overlay
+/// beside an NTS STRtree (which cannot be changed once built) until the overlay grows large enough to
+/// fold into a rebuilt tree.
+/// </summary>
+public sealed class OutletSpatialIndex
+{
+    /// <summary>Overlay size at which the tree is rebuilt; keeps overlay scans short.</summary>
+    public const int RebuildThreshold = 256;
+
+    private const double InitialSearchRadiusKm = 16;
+
+    private readonly ImmutableSortedDictionary<string, OutletListing> _byId;
+    private readonly STRtree<OutletListing> _tree;
+    private readonly ImmutableDictionary<string, OutletListing> _overlay;
+
+    private OutletSpatialIndex(long version, ImmutableSortedDictionary<string, OutletListing> byId, STRtree<OutletListing> tree, ImmutableDictionary<string, OutletListing> overlay)
+    {
+        Version = version;
+        _byId = byId;
+        _tree = tree;
+        _overlay = overlay;
+    }
+
+    public static OutletSpatialIndex Empty { get; } = new(0, ImmutableSortedDictionary.Create<string, OutletListing>(StringComparer.Ordinal), BuildTree([]), ImmutableDictionary.Create<string, OutletListing>(StringComparer.Ordinal));
+
+    /// <summary>Increases with every change applied to the index.</summary>
+    public long Version { get; }
+
+    public int Count => _byId.Count;
+
+    public OutletListing? Find(string outletId) => _byId.GetValueOrDefault(outletId);
+
+    /// <summary>
+    /// Applies listings, keeping per outlet only the highest outlet version. Returns this instance when
+    /// nothing is newer.
+    /// </summary>
+    public OutletSpatialIndex With(IEnumerable<OutletListing> listings)
+    {
+        var byId = _byId.ToBuilder();
+        var overlay = _overlay.ToBuilder();
+        var changed = false;
+        foreach (var listing in listings)
+        {
+            if (byId.TryGetValue(listing.OutletId, out var current) && current.Version >= listing.Version)
+            {
+                continue;
+            }
+
+            byId[listing.OutletId] = listing;
+            overlay[listing.OutletId] = listing;
+            changed = true;
+        }
+
+        if (!changed)
+        {
+            return this;
+        }
+
+        var all = byId.ToImmutable();
+        return overlay.Count >= RebuildThreshold
+            ? new OutletSpatialIndex(Version + 1, all, BuildTree(all.Values), _overlay.Clear())
+            : new OutletSpatialIndex(Version + 1, all, _tree, overlay.ToImmutable());
+    }
+
+    /// <summary>Outlets in id order, starting after <paramref name="afterId"/> (exclusive) when given.</summary>
+    public IEnumerable<OutletListing> InIdOrder(string? afterId) =>
+        afterId is null ? _byId.Values : _byId.Values.SkipWhile(l => string.CompareOrdinal(l.OutletId, afterId) <= 0);
+
+    /// <summary>
+    /// Outlets matching <paramref name="filter"/> in ascending great-circle distance from
+    /// <paramref name="center"/>, up to <paramref name="maxDistanceKm"/>. Exact: the search grows a
+    /// spherical cap and only yields outlets inside the cap, so the order is correct on the sphere,
+    /// across the antimeridian and near the poles. Lazy: stop enumerating when satisfied.
+    /// </summary>
+    public IEnumerable<NearbyOutlet> Nearest(GeoPoint center, Func<OutletListing, bool> filter, double maxDistanceKm = GreatCircle.MaxDistanceKm)
+    {
+        maxDistanceKm = Math.Min(maxDistanceKm, GreatCircle.MaxDistanceKm);
+        var yieldedUpTo = -1.0;
+        var radius = Math.Min(InitialSearchRadiusKm, maxDistanceKm);
+        var found = new List<NearbyOutlet>();
+        while (true)
+        {
+            found.Clear();
+            Collect(center, radius, yieldedUpTo, filter, found);
+            found.Sort(static (a, b) => a.DistanceKm != b.DistanceKm ? a.DistanceKm.CompareTo(b.DistanceKm) : string.CompareOrdinal(a.Listing.OutletId, b.Listing.OutletId));
+            foreach (var item in found)
+            {
+                yield return item;
+            }
+
+            if (radius >= maxDistanceKm)
+            {
+                yield break;
+            }
+
+            yieldedUpTo = radius;
+            radius = Math.Min(radius * 2, maxDistanceKm);
+        }
+    }
+
+    // Outlets with yieldedUpTo < distance <= radius: the ring not yet returned.
+    private void Collect(GeoPoint center, double radius, double yieldedUpTo, Func<OutletListing, bool> filter, List<NearbyOutlet> found)
+    {
+        var boxes = GreatCircle.BoundingBoxes(center, radius);
+        foreach (var (minLon, minLat, maxLon, maxLat) in boxes)
+        {
+            var envelope = new Envelope(minLon, maxLon, minLat, maxLat);
+            foreach (var listing in _tree.Query(envelope))
+            {
+                // The overlay holds the current version of anything changed since the tree was built.
+                if (!_overlay.ContainsKey(listing.OutletId))
+                {
+                    Consider(listing);
+                }
+            }
+
+            foreach (var listing in _overlay.Values)
+            {
+                var location = listing.Profile.Location;
+                if (envelope.Contains(location.Longitude, location.Latitude))
+                {
+                    Consider(listing);
+                }
+            }
+        }
+
+        if (boxes.Count > 1)
+        {
+            // An outlet exactly on the antimeridian can fall in both boxes.
+            var distinct = found.DistinctBy(f => f.Listing.OutletId).ToList();
+            found.Clear();
+            found.AddRange(distinct);
+        }
+
+        void Consider(OutletListing listing)
+        {
+            var distance = GreatCircle.DistanceKm(center, listing.Profile.Location);
+            if (distance > yieldedUpTo && distance <= radius && filter(listing))
+            {
+                found.Add(new NearbyOutlet(listing, distance));
+            }
+        }
+    }
+
+    private static STRtree<OutletListing> BuildTree(IEnumerable<OutletListing> listings)
+    {
+        var tree = new STRtree<OutletListing>();
+        foreach (var listing in listings)
+        {
+            var location = listing.Profile.Location;
+            tree.Insert(new Envelope(location.Longitude, location.Longitude, location.Latitude, location.Latitude), listing);
+        }
+
+        // Built now, while the snapshot is private, so concurrent readers never race the lazy build.
+        tree.Build();
+        return tree;
+    }
+}

@@ -1,0 +1,40 @@
+using Orleans;
+
+namespace RepairNetwork.Domain;
+
+/// <summary>What kind of rule a request broke; the API layer maps each to one status code.</summary>
+public enum DomainErrorKind
+{
+    InvalidArgument,
+    NotFound,
+    AlreadyExists,
+    FailedPrecondition,
+}
+
+/// <summary>
+/// A broken domain rule. Serializable so it crosses grain calls between silos unchanged.
+/// </summary>
+[GenerateSerializer, Alias("rn.DomainException")]
+public sealed class DomainException : Exception
+{
+    public DomainException(DomainErrorKind kind, string message, string? field = null) : base(message)
+    {
+        Kind = kind;
+        Field = field;
+    }
+
+    [Id(0)] public DomainErrorKind Kind { get; private set; }
+
+    /// <summary>The request field at fault, as named in the API (e.g. "location.latitude").</summary>
+    [Id(1)] public string? Field { get; private set; }
+
+    public static DomainException Invalid(string field, string rule) =>
+        new(DomainErrorKind.InvalidArgument, $"{field}: {rule}", field);
+
+    public static DomainException NotFound(string what, string id) =>
+        new(DomainErrorKind.NotFound, $"{what} '{id}' does not exist");
+
+    public static DomainException AlreadyExists(string message) => new(DomainErrorKind.AlreadyExists, message);
+
+    public static DomainException Precondition(string message) => new(DomainErrorKind.FailedPrecondition, message);
+}

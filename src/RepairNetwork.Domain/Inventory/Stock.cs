@@ -1,0 +1,112 @@
+using Orleans;
+
+namespace RepairNetwork.Domain.Inventory;
+
+/// <summary>What a stock adjustment does.</summary>
+public enum StockAdjustmentKind
+{
+    Receive = 1,
+    CountCorrection = 2,
+    Consume = 3,
+    DamageWriteOff = 4,
+}
+
+/// <summary>Stock of one SKU at one outlet. Available is what is neither used nor held for an order.</summary>
+[GenerateSerializer, Alias("rn.StockLevel"), Immutable]
+public sealed record StockLevel
+{
+    public const int MaxQuantity = 1_000_000;
+
+    [Id(0)] public required string Sku { get; init; }
+
+    [Id(1)] public required int OnHand { get; init; }
+
+    [Id(2)] public required int Reserved { get; init; }
+
+    [Id(3)] public required DateTimeOffset UpdatedAt { get; init; }
+
+    public int Available => OnHand - Reserved;
+
+    public static StockLevel Empty(string sku, DateTimeOffset now) => new() { Sku = sku, OnHand = 0, Reserved = 0, UpdatedAt = now };
+
+    /// <summary>Applies an adjustment; never lets on-hand fall below what is reserved.</summary>
+    public StockLevel Apply(StockAdjustment adjustment, DateTimeOffset now)
+    {
+        var quantity = adjustment.Quantity;
+        var onHand = adjustment.Kind switch
+        {
+            StockAdjustmentKind.Receive => OnHand + quantity,
+            StockAdjustmentKind.CountCorrection => quantity,
+            StockAdjustmentKind.Consume or StockAdjustmentKind.DamageWriteOff => OnHand - quantity,
+            _ => throw DomainException.Invalid("kind", "must be specified"),
+        };
+
+        if (onHand > MaxQuantity)
+        {
+            throw DomainException.Precondition($"{Sku}: on hand would be {onHand}, above the limit of {MaxQuantity}");
+        }
+
+        if (onHand < Reserved)
+        {
+            throw adjustment.Kind == StockAdjustmentKind.CountCorrection
+                ? DomainException.Precondition($"{Sku}: counted {quantity} but {Reserved} are reserved for repair orders; release reservations first")
+                : DomainException.Precondition($"{Sku}: only {Available} available (on hand {OnHand}, reserved {Reserved}), cannot remove {quantity}");
+        }
+
+        return this with { OnHand = onHand, UpdatedAt = now };
+    }
+}
+
+/// <summary>A requested change to one SKU's stock, as the outlet system sends it.</summary>
+[GenerateSerializer, Alias("rn.StockAdjustment"), Immutable]
+public sealed record StockAdjustment
+{
+    [Id(0)] public required string Sku { get; init; }
+
+    [Id(1)] public required StockAdjustmentKind Kind { get; init; }
+
+    [Id(2)] public required int Quantity { get; init; }
+
+    [Id(3)] public required string Reason { get; init; }
+
+    [Id(4)] public required string IdempotencyKey { get; init; }
+
+    public static StockAdjustment Create(string? sku, StockAdjustmentKind kind, int quantity, string? reason, string? idempotencyKey)
+    {
+        var minimum = kind == StockAdjustmentKind.CountCorrection ? 0 : 1;
+        if (quantity < minimum || quantity > StockLevel.MaxQuantity)
+        {
+            throw DomainException.Invalid("quantity", $"must be within [{minimum}, {StockLevel.MaxQuantity}] for {kind} (got {quantity})");
+        }
+
+        if (string.IsNullOrEmpty(idempotencyKey) || idempotencyKey.Length > 128 || idempotencyKey.Any(char.IsControl))
+        {
+            throw DomainException.Invalid("idempotency_key", "must be 1-128 printable characters");
+        }
+
+        return new StockAdjustment
+        {
+            Sku = Identifiers.RequireId(sku, "sku"),
+            Kind = kind,
+            Quantity = quantity,
+            Reason = Identifiers.RequireText(reason, "reason", 500),
+            IdempotencyKey = idempotencyKey,
+        };
+    }
+}
+
+/// <summary>One line of an outlet's stock ledger.</summary>
+[GenerateSerializer, Alias("rn.StockMovement"), Immutable]
+public sealed record StockMovement
+{
+    [Id(0)] public required long Sequence { get; init; }
+
+    [Id(1)] public required StockAdjustment Adjustment { get; init; }
+
+    /// <summary>Signed change of on-hand.</summary>
+    [Id(2)] public required int OnHandDelta { get; init; }
+
+    [Id(3)] public required int OnHandAfter { get; init; }
+
+    [Id(4)] public required DateTimeOffset At { get; init; }
+}

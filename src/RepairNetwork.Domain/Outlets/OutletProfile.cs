@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using Orleans;
+using RepairNetwork.Domain.Geo;
+
+namespace RepairNetwork.Domain.Outlets;
+
+/// <summary>What headquarters registers about an outlet: everything but its status and live load.</summary>
+[GenerateSerializer, Alias("rn.OutletProfile"), Immutable]
+public sealed record OutletProfile
+{
+    public const int MaxCapabilities = 200;
+    public const int MaxDailyCapacity = 100_000;
+
+    [Id(0)] public required string OutletId { get; init; }
+
+    [Id(1)] public required string Name { get; init; }
+
+    [Id(2)] public required string Address { get; init; }
+
+    [Id(3)] public required string Phone { get; init; }
+
+    [Id(4)] public required GeoPoint Location { get; init; }
+
+    [Id(5)] public required OpeningHours Hours { get; init; }
+
+    [Id(6)] public required ServiceModes Modes { get; init; }
+
+    /// <summary>Sorted and distinct.</summary>
+    [Id(7)] public required ImmutableArray<string> Capabilities { get; init; }
+
+    [Id(8)] public required int DailyCapacity { get; init; }
+
+    [Id(9)] public ServiceArea? ServiceArea { get; init; }
+
+    /// <summary>Checks every field; <paramref name="field"/> prefixes field names in errors (e.g. "outlet").</summary>
+    public static OutletProfile Create(
+        string? outletId,
+        string? name,
+        string? address,
+        string? phone,
+        GeoPoint location,
+        OpeningHours hours,
+        ServiceModes modes,
+        IEnumerable<string> capabilities,
+        int dailyCapacity,
+        ServiceArea? serviceArea,
+        string field)
+    {
+        var capabilityList = capabilities.ToList();
+        if (capabilityList.Count == 0)
+        {
+            throw DomainException.Invalid($"{field}.capabilities", "must list at least one capability");
+        }
+
+        if (capabilityList.Count > MaxCapabilities)
+        {
+            throw DomainException.Invalid($"{field}.capabilities", $"must list at most {MaxCapabilities} capabilities (got {capabilityList.Count})");
+        }
+
+        for (var i = 0; i < capabilityList.Count; i++)
+        {
+            Identifiers.RequireCapability(capabilityList[i], $"{field}.capabilities[{i}]");
+        }
+
+        if (dailyCapacity is < 1 or > MaxDailyCapacity)
+        {
+            throw DomainException.Invalid($"{field}.daily_capacity", $"must be within [1, {MaxDailyCapacity}] (got {dailyCapacity})");
+        }
+
+        return new OutletProfile
+        {
+            OutletId = Identifiers.RequireId(outletId, $"{field}.outlet_id"),
+            Name = Identifiers.RequireText(name, $"{field}.name", 200),
+            Address = Identifiers.RequireText(address, $"{field}.address", 500),
+            Phone = Identifiers.OptionalText(phone, $"{field}.phone", 32),
+            Location = location,
+            Hours = hours,
+            Modes = modes,
+            Capabilities = capabilityList.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray(),
+            DailyCapacity = dailyCapacity,
+            ServiceArea = serviceArea,
+        };
+    }
+
+    public bool OffersCapability(string capability) => Capabilities.BinarySearch(capability, StringComparer.Ordinal) >= 0;
+
+    /// <summary>Value equality, including the collections (records compare those by reference).</summary>
+    public bool SameAs(OutletProfile other) =>
+        OutletId == other.OutletId && Name == other.Name && Address == other.Address && Phone == other.Phone
+        && Location == other.Location && Hours.SameAs(other.Hours) && Modes == other.Modes
+        && Capabilities.SequenceEqual(other.Capabilities) && DailyCapacity == other.DailyCapacity
+        && Equals(ServiceArea, other.ServiceArea);
+}
