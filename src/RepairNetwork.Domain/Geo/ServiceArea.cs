@@ -19,6 +19,7 @@ public sealed class ServiceArea : IEquatable<ServiceArea>
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
     private static readonly JsonSerializerOptions GeoJsonOptions = CreateOptions();
 
+    [NonSerialized]
     private IPreparedGeometry? _prepared;
 
     private ServiceArea(string geoJson) => GeoJson = geoJson;

@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using System.Text;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using RepairNetwork.Domain.Dispatch;
+
+namespace RepairNetwork.Grains.Directory;
+
+/// <summary>
+/// One shard of the durable outlet directory. Silos copy it into their in-memory index and poll it
+/// for changes; lookups never call it. Sharded so no single grain carries every outlet.
+/// </summary>
+public interface IOutletDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Records an outlet's latest listing; returns once it is durable.</summary>
+    Task Publish(OutletListing listing);
+
+    /// <summary>
+    /// Listings changed after <paramref name="version"/> of the given epoch; everything when the epoch
+    /// differs (the shard was reactivated and its version counter may have restarted).
+    /// </summary>
+    [ReadOnly]
+    Task<DirectoryChanges> ChangesSince(Guid epoch, long version);
+}
+
+[GenerateSerializer, Alias("rn.DirectoryChanges"), Immutable]
+public sealed record DirectoryChanges
+{
+    [Id(0)] public required Guid Epoch { get; init; }
+
+    [Id(1)] public required long Version { get; init; }
+
+    [Id(2)] public required ImmutableArray<OutletListing> Listings { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.DirectoryEntry"), Immutable]
+public sealed record DirectoryEntry
+{
+    [Id(0)] public required OutletListing Listing { get; init; }
+
+    /// <summary>Shard version at which this entry last changed.</summary>
+    [Id(1)] public required long ChangedAt { get; init; }
+}
+
+/// <summary>Immutable, so a write in flight never sees a later change half-applied.</summary>
+[GenerateSerializer, Alias("rn.OutletDirectoryState"), Immutable]
+public sealed record OutletDirectoryState
+{
+    [Id(0)] public long Version { get; init; }
+
+    [Id(1)] public ImmutableDictionary<string, DirectoryEntry> Entries { get; init; } = ImmutableDictionary<string, DirectoryEntry>.Empty;
+}
+
+public static class OutletDirectoryShards
+{
+    public const int Count = 64;
+
+    /// <summary>Stable across processes and versions (FNV-1a), unlike string.GetHashCode.</summary>
+    public static int ShardOf(string outletId)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(outletId))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % Count);
+    }
+}
+
+[Reentrant]
+public sealed class OutletDirectoryGrain(
+    [PersistentState("outlet-directory", StorageNames.Repair)] IPersistentState<OutletDirectoryState> state)
+    : Grain, IOutletDirectoryGrain
+{
+    private readonly Guid _epoch = Guid.NewGuid();
+    private long _persistedVersion;
+    private Task? _writeInFlight;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _persistedVersion = state.State.Version;
+        return Task.CompletedTask;
+    }
+
+    public async Task Publish(OutletListing listing)
+    {
+        var current = state.State;
+        if (!current.Entries.TryGetValue(listing.OutletId, out var existing) || existing.Listing.Version < listing.Version)
+        {
+            var version = current.Version + 1;
+            state.State = current with
+            {
+                Version = version,
+                Entries = current.Entries.SetItem(listing.OutletId, new DirectoryEntry { Listing = listing, ChangedAt = version }),
+            };
+        }
+
+        await PersistThrough(state.State.Version);
+    }
+
+    public Task<DirectoryChanges> ChangesSince(Guid epoch, long version)
+    {
+        var current = state.State;
+        var since = epoch == _epoch ? version : -1;
+        var listings = since >= current.Version
+            ? []
+            : current.Entries.Values.Where(e => e.ChangedAt > since).Select(e => e.Listing).ToImmutableArray();
+        return Task.FromResult(new DirectoryChanges { Epoch = _epoch, Version = current.Version, Listings = listings });
+    }
+
+    // Group commit: concurrent publishers share one write, so a bulk import costs few writes.
+    private async Task PersistThrough(long version)
+    {
+        while (_persistedVersion < version)
+        {
+            if (_writeInFlight is not null)
+            {
+                await _writeInFlight;
+                continue;
+            }
+
+            var target = state.State.Version;
+            _writeInFlight = state.WriteStateAsync();
+            try
+            {
+                await _writeInFlight;
+                _persistedVersion = target;
+            }
+            finally
+            {
+                _writeInFlight = null;
+            }
+        }
+    }
+}

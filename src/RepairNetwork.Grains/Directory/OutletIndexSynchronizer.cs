@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans;
+
+namespace RepairNetwork.Grains.Directory;
+
+public sealed class OutletIndexOptions
+{
+    /// <summary>How often this silo asks the directory shards for changes made through other silos.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Keeps this silo's <see cref="IOutletIndex"/> in step with the directory: a full load at start,
+/// then changes since the last version seen, per shard. Changes made through this silo are applied
+/// at once by the writer; this loop brings in the rest within one poll interval.
+/// </summary>
+public sealed partial class OutletIndexSynchronizer(
+    IGrainFactory grains,
+    IOutletIndex index,
+    IOptions<OutletIndexOptions> options,
+    ILogger<OutletIndexSynchronizer> logger) : BackgroundService
+{
+    private readonly (Guid Epoch, long Version)[] _seen = new (Guid, long)[OutletDirectoryShards.Count];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var changed = await SyncOnce();
+                if (!index.IsLoaded)
+                {
+                    index.MarkLoaded();
+                    LogLoaded(index.Current.Count, index.Current.Version);
+                }
+                else if (changed > 0)
+                {
+                    LogSynced(changed, index.Current.Version);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSyncFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass over all shards; returns how many listings came in.</summary>
+    public async Task<int> SyncOnce()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return await SyncAllShards();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<int> SyncAllShards()
+    {
+        var calls = Enumerable.Range(0, OutletDirectoryShards.Count)
+            .Select(shard => grains.GetGrain<IOutletDirectoryGrain>(shard).ChangesSince(_seen[shard].Epoch, _seen[shard].Version))
+            .ToArray();
+        var results = await Task.WhenAll(calls);
+        var total = 0;
+        for (var shard = 0; shard < results.Length; shard++)
+        {
+            index.Apply(results[shard].Listings);
+            total += results[shard].Listings.Length;
+            _seen[shard] = (results[shard].Epoch, results[shard].Version);
+        }
+
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outlet index loaded: {Count} outlets, index version {Version}")]
+    private partial void LogLoaded(int count, long version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outlet index took {Changed} changes, index version {Version}")]
+    private partial void LogSynced(int changed, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outlet index sync failed; retrying")]
+    private partial void LogSyncFailed(Exception ex);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Locator;
+using RepairNetwork.Grains.Orders;
+
+namespace RepairNetwork.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>The per-silo services grains rely on: outlet index and its synchronizer, dispatcher, locator, clock.</summary>
+    public static IServiceCollection AddRepairNetworkSiloServices(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IOutletIndex, OutletIndex>();
+        services.AddSingleton<OutletIndexSynchronizer>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());
+        services.AddSingleton<Dispatcher>();
+        services.AddSingleton<OutletLocator>();
+        services.AddOptions<DispatchOptions>();
+        services.AddOptions<OutletIndexOptions>();
+        return services;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using Orleans;
+using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Orders;
+using RepairNetwork.Domain.Outlets;
+using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Outlets;
+
+namespace RepairNetwork.Grains.Orders;
+
+public sealed class DispatchOptions
+{
+    /// <summary>Farthest a carry-in customer is sent, in km.</summary>
+    public double CarryInMaxDistanceKm { get; set; } = 200;
+
+    /// <summary>Farthest outlet considered for on-site visits (each outlet's own radius or area still applies).</summary>
+    public double OnSiteMaxDistanceKm { get; set; } = ServiceModes.MaxOnSiteRadiusKm;
+
+    /// <summary>Farthest mail-in outlet; the whole earth by default, since parcels travel.</summary>
+    public double MailInMaxDistanceKm { get; set; } = GreatCircle.MaxDistanceKm;
+
+    /// <summary>Outlets examined per order before it is left unassigned; bounds work per dispatch.</summary>
+    public int MaxOutletsExamined { get; set; } = 50;
+
+    /// <summary>Passed-over outlets kept on an order, nearest first.</summary>
+    public int MaxPassedOverRecorded { get; set; } = 20;
+
+    public double MaxDistanceKm(ServiceMode mode) => mode switch
+    {
+        ServiceMode.CarryIn => CarryInMaxDistanceKm,
+        ServiceMode.OnSite => OnSiteMaxDistanceKm,
+        _ => MailInMaxDistanceKm,
+    };
+}
+
+/// <summary>The outcome of one dispatch: an assignment, or the reason there is none.</summary>
+public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<PassedOverOutlet> PassedOver, string UnassignedReason);
+
+/// <summary>
+/// Sends a job to the nearest capable outlet: candidates come nearest-first from this silo's index,
+/// those failing a standing rule are passed over without a call, and the first outlet whose grain
+/// books the job wins. The outlet grain re-checks every rule, so a stale index never overbooks.
+/// </summary>
+public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, IOptions<DispatchOptions> options)
+{
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job)
+    {
+        var settings = options.Value;
+        var maxKm = settings.MaxDistanceKm(job.Mode);
+        var passedOver = ImmutableArray.CreateBuilder<PassedOverOutlet>();
+        var examined = 0;
+        var now = clock.GetUtcNow();
+
+        foreach (var (listing, distance) in index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm))
+        {
+            if (++examined > settings.MaxOutletsExamined)
+            {
+                break;
+            }
+
+            var today = listing.Profile.Hours.LocalDate(now);
+            var reasons = DispatchRules.StandingReasons(listing, job, today);
+            if (reasons.IsEmpty && listing.FullOn == today)
+            {
+                reasons = [DispatchRules.CapacityReason(listing.Profile.DailyCapacity, listing.Profile.DailyCapacity, today)!];
+            }
+
+            if (reasons.IsEmpty)
+            {
+                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job);
+                if (booking.Booked)
+                {
+                    var assignment = new Assignment
+                    {
+                        OutletId = listing.OutletId,
+                        OutletName = booking.Listing.Profile.Name,
+                        DistanceKm = distance,
+                        BookedForDate = booking.LocalDate,
+                        AssignedAt = clock.GetUtcNow(),
+                    };
+                    return new DispatchOutcome(assignment, Recorded(passedOver), string.Empty);
+                }
+
+                reasons = booking.Reasons;
+            }
+
+            passedOver.Add(new PassedOverOutlet { OutletId = listing.OutletId, DistanceKm = distance, Reasons = reasons });
+        }
+
+        var reason = passedOver.Count == 0
+            ? $"no outlet offering {job.Capability} ({DispatchRules.Describe(job.Mode)}) within {maxKm:0} km"
+            : $"none of the {passedOver.Count} nearest outlets offering {job.Capability} within {maxKm:0} km can take the job now; nearest: {passedOver[0].OutletId} at {passedOver[0].DistanceKm:0.0} km ({string.Join("; ", passedOver[0].Reasons.Select(r => r.Message))})";
+        return new DispatchOutcome(null, Recorded(passedOver), reason);
+
+        ImmutableArray<PassedOverOutlet> Recorded(ImmutableArray<PassedOverOutlet>.Builder all) =>
+            [.. all.Take(settings.MaxPassedOverRecorded)];
+    }
+}

@@ -1,0 +1,71 @@
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using RepairNetwork.Domain;
+using RepairNetwork.Domain.Orders;
+
+namespace RepairNetwork.Grains.Orders;
+
+/// <summary>One repair order: stored first, then dispatched, so it is never lost.</summary>
+public interface IRepairOrderGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Creates and dispatches the order. A retry with the same request returns the order (finishing a
+    /// dispatch that was interrupted); a different request under the same id is ALREADY_EXISTS.
+    /// </summary>
+    Task<RepairOrder> Create(RepairRequest request);
+
+    [ReadOnly]
+    Task<RepairOrder> Get();
+}
+
+[GenerateSerializer, Alias("rn.RepairOrderState")]
+public sealed class RepairOrderState
+{
+    [Id(0)] public RepairOrder? Order { get; set; }
+}
+
+public sealed class RepairOrderGrain(
+    [PersistentState("repair-order", StorageNames.Repair)] IPersistentState<RepairOrderState> state,
+    Dispatcher dispatcher,
+    TimeProvider clock) : Grain, IRepairOrderGrain
+{
+    private string OrderId => this.GetPrimaryKeyString();
+
+    public async Task<RepairOrder> Create(RepairRequest request)
+    {
+        if (state.State.Order is { } existing)
+        {
+            if (existing.Request != request)
+            {
+                throw DomainException.AlreadyExists($"request_id '{Identifiers.Truncate(request.RequestId)}' was already used for a different repair order ({OrderId})");
+            }
+
+            return existing.Status == RepairOrderStatus.Created ? await Dispatch(existing) : existing;
+        }
+
+        var order = RepairOrder.Receive(OrderId, request, clock.GetUtcNow());
+        state.State.Order = order;
+        await state.WriteOrRollbackAsync(this);
+        return await Dispatch(order);
+    }
+
+    public Task<RepairOrder> Get() =>
+        Task.FromResult(state.State.Order ?? throw DomainException.NotFound("repair order", OrderId));
+
+    private async Task<RepairOrder> Dispatch(RepairOrder order)
+    {
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job);
+        var dispatched = outcome.Assignment is { } assignment
+            ? order.AssignTo(assignment, outcome.PassedOver)
+            : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver);
+        if (dispatched.Status == RepairOrderStatus.Unassigned)
+        {
+            await GrainFactory.GetGrain<IUnassignedOrdersGrain>(UnassignedOrdersGrain.NetworkKey).Add(order.OrderId);
+        }
+
+        state.State.Order = dispatched;
+        await state.WriteOrRollbackAsync(this);
+        return dispatched;
+    }
+}

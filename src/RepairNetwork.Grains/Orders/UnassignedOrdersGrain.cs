@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace RepairNetwork.Grains.Orders;
+
+/// <summary>
+/// Headquarters' queue of orders no outlet could take. Only unassigned orders pass through it, so it
+/// is not on the path of lookups or ordinary dispatch.
+/// </summary>
+public interface IUnassignedOrdersGrain : IGrainWithStringKey
+{
+    Task Add(string orderId);
+
+    /// <summary>Order ids, newest first, starting at <paramref name="skip"/>.</summary>
+    [ReadOnly]
+    Task<ImmutableArray<string>> List(int skip, int take);
+}
+
+[GenerateSerializer, Alias("rn.UnassignedOrdersState")]
+public sealed class UnassignedOrdersState
+{
+    /// <summary>Oldest first.</summary>
+    [Id(0)] public List<string> OrderIds { get; set; } = [];
+}
+
+public sealed class UnassignedOrdersGrain(
+    [PersistentState("unassigned-orders", StorageNames.Repair)] IPersistentState<UnassignedOrdersState> state)
+    : Grain, IUnassignedOrdersGrain
+{
+    public const string NetworkKey = "network";
+
+    public async Task Add(string orderId)
+    {
+        if (state.State.OrderIds.Contains(orderId))
+        {
+            return;
+        }
+
+        state.State.OrderIds.Add(orderId);
+        await state.WriteOrRollbackAsync(this);
+    }
+
+    public Task<ImmutableArray<string>> List(int skip, int take)
+    {
+        var ids = state.State.OrderIds;
+        return Task.FromResult(Enumerable.Range(0, Math.Max(0, Math.Min(take, ids.Count - skip)))
+            .Select(i => ids[ids.Count - 1 - skip - i])
+            .ToImmutableArray());
+    }
+}
