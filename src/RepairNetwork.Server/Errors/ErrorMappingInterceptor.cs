@@ -1,0 +1,87 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Orleans.Runtime;
+using RepairNetwork.Domain;
+
+namespace RepairNetwork.Server.Errors;
+
+/// <summary>
+/// The one place where failures become gRPC statuses: broken domain rules keep their meaning,
+/// cluster trouble becomes UNAVAILABLE, and anything unexpected is logged and reported without
+/// internals.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private RpcException? Map(Exception ex, ServerCallContext context)
+    {
+        switch (ex)
+        {
+            case RpcException:
+                return null;
+            case DomainException domain:
+                return RpcErrors.FromDomain(domain);
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Status(context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled or ran out of time"));
+            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
+                LogUnavailable(context.Method, ex);
+                return new RpcException(new Status(StatusCode.Unavailable, "the service is temporarily unavailable; retry with backoff"));
+            default:
+                LogUnexpected(context.Method, ex);
+                return new RpcException(new Status(StatusCode.Internal, "internal error; it has been logged"));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: cluster unavailable")]
+    private partial void LogUnavailable(string method, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
+    private partial void LogUnexpected(string method, Exception ex);
+}

@@ -1,0 +1,89 @@
+using RepairNetwork.Domain;
+using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Orders;
+using RepairNetwork.Server.Errors;
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Mapping;
+
+public static class RepairOrderMapping
+{
+    public static RepairRequest ToDomain(Api.CreateRepairOrderRequest request)
+    {
+        var mode = CommonMapping.ToDomain(request.ServiceMode, "service_mode");
+        var job = new JobRequirement
+        {
+            CustomerLocation = CommonMapping.ToDomain(request.CustomerLocation, "customer_location"),
+            Capability = Identifiers.RequireCapability(request.RequiredCapability, "required_capability"),
+            Mode = mode,
+        };
+        var customer = request.Customer ?? throw RpcErrors.Required("customer");
+        var product = request.Product ?? throw RpcErrors.Required("product");
+        return RepairRequests.Create(
+            string.IsNullOrEmpty(request.RequestId) ? Guid.NewGuid().ToString() : request.RequestId,
+            RepairRequests.CreateCustomer(customer.Name, customer.Phone, customer.Address, addressRequired: mode != Domain.Outlets.ServiceMode.CarryIn),
+            RepairRequests.CreateProduct(product.Category, product.Model, product.SerialNumber, CommonMapping.ToDate(product.PurchaseDate, "product.purchase_date")),
+            request.FaultDescription,
+            job);
+    }
+
+    public static RepairOrderStatus? ToDomain(Api.RepairOrderStatus status, string field) => status switch
+    {
+        Api.RepairOrderStatus.Unspecified => null,
+        Api.RepairOrderStatus.Created => RepairOrderStatus.Created,
+        Api.RepairOrderStatus.Assigned => RepairOrderStatus.Assigned,
+        Api.RepairOrderStatus.Unassigned => RepairOrderStatus.Unassigned,
+        _ => throw RpcErrors.InvalidArgument(field, $"{(int)status} is not a known repair order status"),
+    };
+
+    public static Api.RepairOrder ToProto(RepairOrder order)
+    {
+        var request = order.Request;
+        var proto = new Api.RepairOrder
+        {
+            OrderId = order.OrderId,
+            RequestId = request.RequestId,
+            Customer = new Api.Customer { Name = request.Customer.Name, Phone = request.Customer.Phone, Address = request.Customer.Address },
+            Product = new Api.Product
+            {
+                Category = request.Product.Category,
+                Model = request.Product.Model,
+                SerialNumber = request.Product.SerialNumber,
+                PurchaseDate = CommonMapping.ToText(request.Product.PurchaseDate),
+            },
+            FaultDescription = request.FaultDescription,
+            CustomerLocation = CommonMapping.ToProto(request.Job.CustomerLocation),
+            ServiceMode = CommonMapping.ToProto(request.Job.Mode),
+            RequiredCapability = request.Job.Capability,
+            Status = order.Status switch
+            {
+                RepairOrderStatus.Created => Api.RepairOrderStatus.Created,
+                RepairOrderStatus.Assigned => Api.RepairOrderStatus.Assigned,
+                RepairOrderStatus.Unassigned => Api.RepairOrderStatus.Unassigned,
+                _ => Api.RepairOrderStatus.Unspecified,
+            },
+            UnassignedReason = order.UnassignedReason,
+            CreateTime = CommonMapping.ToProto(order.CreatedAt),
+        };
+
+        if (order.Assignment is { } assignment)
+        {
+            proto.Assignment = new Api.Assignment
+            {
+                OutletId = assignment.OutletId,
+                OutletName = assignment.OutletName,
+                DistanceKm = Math.Round(assignment.DistanceKm, 3),
+                BookedForDate = CommonMapping.ToText(assignment.BookedForDate),
+                AssignTime = CommonMapping.ToProto(assignment.AssignedAt),
+            };
+        }
+
+        proto.PassedOver.AddRange(order.PassedOver.Select(p =>
+        {
+            var passed = new Api.PassedOverOutlet { OutletId = p.OutletId, DistanceKm = Math.Round(p.DistanceKm, 3) };
+            passed.Reasons.AddRange(p.Reasons.Select(CommonMapping.ToProto));
+            return passed;
+        }));
+        return proto;
+    }
+}

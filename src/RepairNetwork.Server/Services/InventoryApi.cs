@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using Grpc.Core;
+using RepairNetwork.Domain;
+using RepairNetwork.Domain.Inventory;
+using RepairNetwork.Grains.Inventory;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Server.Errors;
+using RepairNetwork.Server.Mapping;
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Services;
+
+public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.InventoryServiceBase
+{
+    public const int MaxSkusPerRequest = 1000;
+
+    public override async Task<Api.GetOutletInventoryResponse> GetOutletInventory(Api.GetOutletInventoryRequest request, ServerCallContext context)
+    {
+        var outletId = await RequireOutlet(request.OutletId);
+        if (request.Skus.Count > MaxSkusPerRequest)
+        {
+            throw RpcErrors.InvalidArgument("skus", $"must list at most {MaxSkusPerRequest} SKUs (got {request.Skus.Count})");
+        }
+
+        var skus = request.Skus.Select((sku, i) => Identifiers.RequireId(sku, $"skus[{i}]")).ToImmutableArray();
+        var snapshot = await Inventory(outletId).Get(skus);
+        var response = new Api.GetOutletInventoryResponse { OutletId = outletId, Version = snapshot.Version };
+        response.Items.AddRange(snapshot.Levels.Select(ToProto));
+        return response;
+    }
+
+    public override async Task<Api.AdjustStockResponse> AdjustStock(Api.AdjustStockRequest request, ServerCallContext context)
+    {
+        var kind = request.Kind switch
+        {
+            Api.StockAdjustmentKind.Receive => StockAdjustmentKind.Receive,
+            Api.StockAdjustmentKind.CountCorrection => StockAdjustmentKind.CountCorrection,
+            Api.StockAdjustmentKind.Consume => StockAdjustmentKind.Consume,
+            Api.StockAdjustmentKind.DamageWriteOff => StockAdjustmentKind.DamageWriteOff,
+            Api.StockAdjustmentKind.Unspecified => throw RpcErrors.InvalidArgument("kind", "must be specified (RECEIVE, COUNT_CORRECTION, CONSUME or DAMAGE_WRITE_OFF)"),
+            _ => throw RpcErrors.InvalidArgument("kind", $"{(int)request.Kind} is not a known adjustment kind"),
+        };
+        var adjustment = StockAdjustment.Create(request.Sku, kind, request.Quantity, request.Reason, request.IdempotencyKey);
+        var outletId = await RequireOutlet(request.OutletId);
+        var result = await Inventory(outletId).Adjust(adjustment);
+        return new Api.AdjustStockResponse { Level = ToProto(result.Level), Replayed = result.Replayed };
+    }
+
+    private static Api.StockLevel ToProto(StockLevel level) => new()
+    {
+        Sku = level.Sku,
+        OnHand = level.OnHand,
+        Reserved = level.Reserved,
+        Available = level.Available,
+        UpdateTime = level.UpdatedAt == default ? null : CommonMapping.ToProto(level.UpdatedAt),
+    };
+
+    /// <summary>Stock belongs to a registered outlet; anything else is NOT_FOUND, not an empty inventory.</summary>
+    private async Task<string> RequireOutlet(string? outletId)
+    {
+        var id = Identifiers.RequireId(outletId, "outlet_id");
+        await grains.GetGrain<IOutletGrain>(id).Get();
+        return id;
+    }
+
+    private IOutletInventoryGrain Inventory(string outletId) => grains.GetGrain<IOutletInventoryGrain>(outletId);
+}

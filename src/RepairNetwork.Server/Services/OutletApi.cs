@@ -1,0 +1,89 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RepairNetwork.Domain;
+using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Server.Errors;
+using RepairNetwork.Server.Mapping;
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Services;
+
+public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.OutletService.OutletServiceBase
+{
+    private const string PageKind = "outlets";
+    private const int MaxUpdateAttempts = 3;
+
+    public override async Task<Api.CreateOutletResponse> CreateOutlet(Api.CreateOutletRequest request, ServerCallContext context)
+    {
+        var profile = OutletMapping.ToDomain(request.Outlet);
+        var listing = await Outlet(profile.OutletId).Create(profile);
+        return new Api.CreateOutletResponse { Outlet = OutletMapping.ToProto(listing) };
+    }
+
+    public override async Task<Api.GetOutletResponse> GetOutlet(Api.GetOutletRequest request, ServerCallContext context)
+    {
+        var id = Identifiers.RequireId(request.OutletId, "outlet_id");
+        return new Api.GetOutletResponse { Outlet = OutletMapping.ToProto(await Outlet(id).Get()) };
+    }
+
+    public override async Task<Api.UpdateOutletResponse> UpdateOutlet(Api.UpdateOutletRequest request, ServerCallContext context)
+    {
+        if (request.Outlet is null)
+        {
+            throw RpcErrors.Required("outlet");
+        }
+
+        var id = Identifiers.RequireId(request.Outlet.OutletId, "outlet.outlet_id");
+        var paths = CommonMapping.UpdatePaths(request.UpdateMask, OutletMapping.UpdatableFields);
+
+        var grain = Outlet(id);
+        for (var attempt = 1; ; attempt++)
+        {
+            // Merge onto the current outlet and apply only if nobody changed it meanwhile.
+            var current = await grain.Get();
+            var merged = OutletMapping.ToProto(current);
+            new FieldMask { Paths = { paths } }.Merge(request.Outlet, merged, new FieldMask.MergeOptions { ReplaceRepeatedFields = true, ReplaceMessageFields = true });
+            var profile = OutletMapping.ToDomain(merged);
+            var expected = request.ExpectedVersion != 0 ? request.ExpectedVersion : current.Version;
+            try
+            {
+                return new Api.UpdateOutletResponse { Outlet = OutletMapping.ToProto(await grain.Update(profile, expected)) };
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition && request.ExpectedVersion == 0 && attempt < MaxUpdateAttempts)
+            {
+            }
+        }
+    }
+
+    public override Task<Api.ListOutletsResponse> ListOutlets(Api.ListOutletsRequest request, ServerCallContext context)
+    {
+        var pageSize = CommonMapping.PageSize(request.PageSize);
+        var after = CommonMapping.DecodePageToken(request.PageToken, PageKind);
+        var status = request.Status == Api.OutletStatus.Unspecified ? (Domain.Outlets.OutletStatus?)null : OutletMapping.ToDomain(request.Status, "status");
+        var capability = string.IsNullOrEmpty(request.Capability) ? null : Identifiers.RequireCapability(request.Capability, "capability");
+
+        var page = index.Current.InIdOrder(after)
+            .Where(l => (status is null || l.Status == status) && (capability is null || l.Profile.OffersCapability(capability)))
+            .Take(pageSize + 1)
+            .ToList();
+        var response = new Api.ListOutletsResponse();
+        response.Outlets.AddRange(page.Take(pageSize).Select(OutletMapping.ToProto));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = CommonMapping.EncodePageToken(PageKind, page[pageSize - 1].OutletId);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public override async Task<Api.SetOutletStatusResponse> SetOutletStatus(Api.SetOutletStatusRequest request, ServerCallContext context)
+    {
+        var id = Identifiers.RequireId(request.OutletId, "outlet_id");
+        var status = OutletMapping.ToDomain(request.Status, "status");
+        var reason = Identifiers.OptionalText(request.Reason, "reason", 500);
+        return new Api.SetOutletStatusResponse { Outlet = OutletMapping.ToProto(await Outlet(id).SetStatus(status, reason)) };
+    }
+
+    private IOutletGrain Outlet(string id) => grains.GetGrain<IOutletGrain>(id);
+}

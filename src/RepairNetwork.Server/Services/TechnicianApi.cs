@@ -1,0 +1,78 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RepairNetwork.Domain;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Grains.Technicians;
+using RepairNetwork.Server.Errors;
+using RepairNetwork.Server.Mapping;
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Services;
+
+public sealed class TechnicianApi(IGrainFactory grains) : Api.TechnicianService.TechnicianServiceBase
+{
+    private const string PageKind = "technicians";
+    private const int MaxUpdateAttempts = 3;
+
+    public override async Task<Api.CreateTechnicianResponse> CreateTechnician(Api.CreateTechnicianRequest request, ServerCallContext context)
+    {
+        var profile = TechnicianMapping.ToDomain(request.Technician);
+        var record = await Technician(profile.TechnicianId).Create(profile);
+        return new Api.CreateTechnicianResponse { Technician = TechnicianMapping.ToProto(record) };
+    }
+
+    public override async Task<Api.GetTechnicianResponse> GetTechnician(Api.GetTechnicianRequest request, ServerCallContext context)
+    {
+        var id = Identifiers.RequireId(request.TechnicianId, "technician_id");
+        return new Api.GetTechnicianResponse { Technician = TechnicianMapping.ToProto(await Technician(id).Get()) };
+    }
+
+    public override async Task<Api.ListTechniciansResponse> ListTechnicians(Api.ListTechniciansRequest request, ServerCallContext context)
+    {
+        var outletId = Identifiers.RequireId(request.OutletId, "outlet_id");
+        var pageSize = CommonMapping.PageSize(request.PageSize);
+        var after = CommonMapping.DecodePageToken(request.PageToken, PageKind);
+        var roster = await grains.GetGrain<IOutletGrain>(outletId).ListTechnicians();
+        var page = roster
+            .Where(t => after is null || string.CompareOrdinal(t.Profile.TechnicianId, after) > 0)
+            .Take(pageSize + 1)
+            .ToList();
+        var response = new Api.ListTechniciansResponse();
+        response.Technicians.AddRange(page.Take(pageSize).Select(TechnicianMapping.ToProto));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = CommonMapping.EncodePageToken(PageKind, page[pageSize - 1].Profile.TechnicianId);
+        }
+
+        return response;
+    }
+
+    public override async Task<Api.UpdateTechnicianResponse> UpdateTechnician(Api.UpdateTechnicianRequest request, ServerCallContext context)
+    {
+        if (request.Technician is null)
+        {
+            throw RpcErrors.Required("technician");
+        }
+
+        var id = Identifiers.RequireId(request.Technician.TechnicianId, "technician.technician_id");
+        var paths = CommonMapping.UpdatePaths(request.UpdateMask, TechnicianMapping.UpdatableFields);
+
+        var grain = Technician(id);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await grain.Get();
+            var merged = TechnicianMapping.ToProto(current);
+            new FieldMask { Paths = { paths } }.Merge(request.Technician, merged, new FieldMask.MergeOptions { ReplaceRepeatedFields = true });
+            try
+            {
+                var record = await grain.Update(TechnicianMapping.ToDomain(merged), current.Version);
+                return new Api.UpdateTechnicianResponse { Technician = TechnicianMapping.ToProto(record) };
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition && attempt < MaxUpdateAttempts)
+            {
+            }
+        }
+    }
+
+    private ITechnicianGrain Technician(string id) => grains.GetGrain<ITechnicianGrain>(id);
+}
