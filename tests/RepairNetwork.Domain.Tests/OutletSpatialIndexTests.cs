@@ -326,7 +326,7 @@ public sealed class OutletSpatialIndexTests
     public void InIdOrder_starts_strictly_after_the_given_id_even_when_it_is_not_an_outlet()
     {
         var index = OutletSpatialIndex.Empty.With(
-            ["b", "B", "a-1", "a-2", "c", "0"].Select((id, i) => Listing(id, new GeoPoint(i, i))));
+            new[] { "b", "B", "a-1", "a-2", "c", "0" }.Select((id, i) => Listing(id, new GeoPoint(i, i))));
 
         Assert.Equal(["0", "B", "a-1", "a-2", "b", "c"], index.InIdOrder(null).Select(l => l.OutletId));
         Assert.Equal(["a-2", "b", "c"], index.InIdOrder("a-1").Select(l => l.OutletId));
@@ -411,7 +411,7 @@ public sealed class OutletSpatialIndexTests
                 location = new GeoPoint(90, 0);
             }
 
-            var capabilities = AllCapabilities.Where(_ => random.Next(2) == 0).DefaultIfEmpty("phone.screen");
+            IEnumerable<string> capabilities = AllCapabilities.Where(_ => random.Next(2) == 0).DefaultIfEmpty("phone.screen").ToList();
             listings.Add(Listing($"{prefixes[i % prefixes.Length]}{i:D4}", location, version: 1 + random.Next(3), capabilities: capabilities));
         }
 

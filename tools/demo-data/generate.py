@@ -12,6 +12,7 @@ Contains data from GeoNames (geonames.org), CC BY 4.0.
 
 import argparse
 import csv
+import datetime
 import math
 import os
 import random
@@ -44,13 +45,14 @@ PROVINCES = {
 }
 MUNICIPALITIES = {"22", "23", "28", "33"}
 
-# Real area codes of some big cities; elsewhere a fake but well-formed code from the
+# Real area codes of some big cities (keyed by name, or by (name, admin1) where the name is
+# shared by several cities); elsewhere a fake but well-formed code from the
 # province's range. The local numbers are all fictitious (5555 xxxx).
 AREA_CODES = {
     "Beijing": "10", "Shanghai": "21", "Tianjin": "22", "Chongqing": "23", "Shenyang": "24",
     "Nanjing": "25", "Wuhan": "27", "Chengdu": "28", "Xi’an": "29", "Guangzhou": "20",
     "Shenzhen": "755", "Dongguan": "769", "Foshan": "757", "Hangzhou": "571", "Ningbo": "574",
-    "Suzhou": "512", "Wuxi": "510", "Harbin": "451", "Changchun": "431", "Dalian": "411",
+    ("Suzhou", "04"): "512", "Wuxi": "510", "Harbin": "451", "Changchun": "431", "Dalian": "411",
     "Qingdao": "532", "Jinan": "531", "Zhengzhou": "371", "Changsha": "731", "Kunming": "871",
     "Hefei": "551", "Fuzhou": "591", "Xiamen": "592", "Nanchang": "791", "Nanning": "771",
     "Guiyang": "851", "Lanzhou": "931", "Taiyuan": "351", "Shijiazhuang": "311",
@@ -213,15 +215,9 @@ def pick_hours(rng, s):
 
 
 def random_date(rng, first_year, last_year):
-    start = _ordinal(first_year, 1, 1)
-    end = _ordinal(last_year, 12, 31)
-    import datetime
+    start = datetime.date(first_year, 1, 1).toordinal()
+    end = datetime.date(last_year, 12, 31).toordinal()
     return datetime.date.fromordinal(rng.randint(start, end)).isoformat()
-
-
-def _ordinal(y, m, d):
-    import datetime
-    return datetime.date(y, m, d).toordinal()
 
 
 def build(cities_path, total):
@@ -239,7 +235,9 @@ def build(cities_path, total):
         city_label = city["name"]
         if name_counts[city["name"]] > 1 and province:
             city_label = f"{city['name']} ({province})"
-        area = AREA_CODES.get(city["name"]) if name_counts[city["name"]] == 1 else None
+        area = AREA_CODES.get((city["name"], city["admin1"]))
+        if area is None and name_counts[city["name"]] == 1:
+            area = AREA_CODES.get(city["name"])
         if area is None:
             area = PROVINCE_AREA_PREFIX.get(city["admin1"], "99") + str(rng.randint(0, 9))
             if city["admin1"] in MUNICIPALITIES:
@@ -351,8 +349,21 @@ def write_csv(path, columns, rows):
         w.writerows(rows)
 
 
-def summary(outlets, technicians):
+def summary(outlets, technicians, today):
     caps = Counter(c for o in outlets for c in o["capabilities"].split(";"))
+    # (outlet, capability) pairs offered but with no on-shift technician holding a valid
+    # certification, and how many of those only an expired certification stands in the way of.
+    valid, any_on_shift = set(), set()
+    for t in technicians:
+        if t["on_shift"] == "true":
+            for e in t["certifications"].split(";"):
+                cap, date = e.split(":")
+                any_on_shift.add((t["outlet_id"], cap))
+                if date >= today:
+                    valid.add((t["outlet_id"], cap))
+    offered = [(o["outlet_id"], c) for o in outlets for c in o["capabilities"].split(";")]
+    uncovered = [p for p in offered if p not in valid]
+    only_expired = [p for p in uncovered if p in any_on_shift]
     expired = sum(1 for t in technicians for e in t["certifications"].split(";") if e.split(":")[1] < "2026")
     certs = sum(len(t["certifications"].split(";")) for t in technicians)
     lines = [
@@ -362,6 +373,9 @@ def summary(outlets, technicians):
         f"carry_in {sum(o['carry_in'] == 'true' for o in outlets)}, mail_in {sum(o['mail_in'] == 'true' for o in outlets)}, "
         f"on_site {sum(o['on_site_radius_km'] != '0' for o in outlets)}, "
         f"Asia/Urumqi {sum(o['time_zone'] == 'Asia/Urumqi' for o in outlets)}",
+        f"offered capabilities without a valid on-shift certification (as of {today}): {len(uncovered)} "
+        f"of {len(offered)}, {len(only_expired)} of them only because the certification expired",
+        "outlets offering each capability:",
     ] + [f"  {c}: {caps[c]}" for c in CATALOGUE]
     return "\n".join(lines)
 
@@ -380,7 +394,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     write_csv(os.path.join(args.out, "outlets-cn.csv"), OUTLET_COLUMNS, outlets)
     write_csv(os.path.join(args.out, "technicians-cn.csv"), TECHNICIAN_COLUMNS, technicians)
-    print(summary(outlets, technicians), file=sys.stderr)
+    print(summary(outlets, technicians, datetime.date.today().isoformat()), file=sys.stderr)
 
 
 if __name__ == "__main__":

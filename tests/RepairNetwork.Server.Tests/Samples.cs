@@ -1,0 +1,50 @@
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Tests;
+
+/// <summary>Builders for valid requests; each test changes only what it is about.</summary>
+public static class Samples
+{
+    public static string UniqueId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+
+    public static Api.Outlet Outlet(string id, double lat, double lon, string capability = "phone.screen", int capacity = 10, double onSiteRadiusKm = 0) => new()
+    {
+        OutletId = id,
+        Name = $"Outlet {id}",
+        Address = "1 Test Road",
+        Phone = "+86 21 5555 0000",
+        Location = new Api.LatLng { Latitude = lat, Longitude = lon },
+        OpeningHours = new Api.OpeningHours
+        {
+            TimeZone = "Asia/Shanghai",
+            Periods = { new Api.OpeningPeriod { Day = Api.DayOfWeek.Wednesday, Opens = "09:00", Closes = "18:00" } },
+        },
+        ServiceModes = new Api.ServiceModes
+        {
+            CarryIn = true,
+            OnSite = onSiteRadiusKm > 0 ? new Api.OnSiteService { RadiusKm = onSiteRadiusKm } : null,
+        },
+        Capabilities = { capability },
+        DailyCapacity = capacity,
+    };
+
+    public static Api.Technician Technician(string id, string outletId, string capability = "phone.screen", string expiresOn = "2027-12-31", bool onShift = true) => new()
+    {
+        TechnicianId = id,
+        OutletId = outletId,
+        DisplayName = "Li Wei",
+        OnShift = onShift,
+        Certifications = { new Api.Certification { Capability = capability, ExpiresOn = expiresOn } },
+    };
+
+    public static Api.CreateRepairOrderRequest Order(double lat, double lon, string capability = "phone.screen", string? requestId = null) => new()
+    {
+        RequestId = requestId ?? Guid.NewGuid().ToString(),
+        Customer = new Api.Customer { Name = "Zhang San", Phone = "+86 138 0000 0000", Address = "8 Customer Lane" },
+        Product = new Api.Product { Category = "phone", Model = "X200", SerialNumber = "SN123456", PurchaseDate = "2026-01-15" },
+        FaultDescription = "Cracked screen",
+        CustomerLocation = new Api.LatLng { Latitude = lat, Longitude = lon },
+        ServiceMode = Api.ServiceMode.CarryIn,
+        RequiredCapability = capability,
+    };
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Time.Testing;
+using RepairNetwork.Server.Extensions;
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Tests;
+
+/// <summary>
+/// The real server (silo + gRPC API, same wiring as Program.cs) on a real Kestrel port on loopback,
+/// with a gRPC client channel. The clock is a fake, so tests decide what "today" is.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    /// <summary>Noon in Shanghai on a Wednesday.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 4, 0, 0, TimeSpan.Zero));
+
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public Api.OutletService.OutletServiceClient Outlets => new(Channel);
+
+    public Api.TechnicianService.TechnicianServiceClient Technicians => new(Channel);
+
+    public Api.LocatorService.LocatorServiceClient Locator => new(Channel);
+
+    public Api.RepairOrderService.RepairOrderServiceClient Orders => new(Channel);
+
+    public Api.InventoryService.InventoryServiceClient Inventory => new(Channel);
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        builder.AddRepairNetworkSilo();
+        builder.AddRepairNetworkApi();
+        _app = builder.Build();
+        _app.MapRepairNetworkApi();
+        await _app.StartAsync();
+
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

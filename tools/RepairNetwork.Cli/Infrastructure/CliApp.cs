@@ -1,0 +1,123 @@
+using System.CommandLine;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace RepairNetwork.Cli.Infrastructure;
+
+/// <summary>
+/// Process-wide state of one <c>rn</c> invocation: the global <c>--server</c> option, the single
+/// gRPC channel every command shares, and the error handling that turns failures into a one-line
+/// message and an exit code.
+/// </summary>
+internal sealed class CliApp : IDisposable
+{
+    public const string DefaultServer = "http://localhost:5080";
+    public const string ServerEnvironmentVariable = "REPAIRNETWORK_SERVER";
+
+    /// <summary>How long an ordinary call may take before it fails with DEADLINE_EXCEEDED.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Lock gate = new();
+    private GrpcChannel? channel;
+
+    public Option<string> ServerOption { get; } = new("--server")
+    {
+        Description = $"Address of the RepairNetwork server; also read from ${ServerEnvironmentVariable}",
+        HelpName = "url",
+        Recursive = true,
+        DefaultValueFactory = _ =>
+            Environment.GetEnvironmentVariable(ServerEnvironmentVariable) is { Length: > 0 } fromEnvironment
+                ? fromEnvironment
+                : DefaultServer,
+    };
+
+    /// <summary>The one channel of this process, created on first use from <c>--server</c>.</summary>
+    public GrpcChannel Channel(ParseResult parseResult)
+    {
+        lock (gate)
+        {
+            if (channel is null)
+            {
+                var address = parseResult.GetValue(ServerOption) ?? DefaultServer;
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new CliException($"--server: '{address}' is not an http:// or https:// address");
+                }
+
+                channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+                {
+                    HttpHandler = new SocketsHttpHandler
+                    {
+                        // Lets very high concurrency spill onto a second connection instead of queueing
+                        // behind the server's HTTP/2 stream limit; still one channel.
+                        EnableMultipleHttp2Connections = true,
+                        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+                        ConnectTimeout = TimeSpan.FromSeconds(10),
+                    },
+                    DisposeHttpClient = true,
+                });
+            }
+
+            return channel;
+        }
+    }
+
+    /// <summary>Options for an ordinary call: the default deadline and the command's cancellation.</summary>
+    public static CallOptions Call(CancellationToken cancellationToken) =>
+        new(deadline: DateTime.UtcNow.Add(CallTimeout), cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Wraps a command action so that gRPC and usage errors print <c>error: ...</c> on standard
+    /// error and exit with 1, never with a stack trace.
+    /// </summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (parseResult, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parseResult, cancellationToken);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                return Cancelled();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Cancelled();
+            }
+            catch (RpcException ex)
+            {
+                return Fail($"{ex.StatusCode}: {ex.Status.Detail}");
+            }
+            catch (CliException ex)
+            {
+                return Fail(ex.Message);
+            }
+        };
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            channel?.Dispose();
+            channel = null;
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 1;
+    }
+
+    private static int Cancelled()
+    {
+        Console.Error.WriteLine("cancelled");
+        return 130;
+    }
+}
+
+/// <summary>A problem with the user's input or environment, reported as <c>error: message</c>.</summary>
+internal sealed class CliException(string message) : Exception(message);
