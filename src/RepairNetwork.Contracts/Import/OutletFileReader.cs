@@ -344,8 +344,10 @@ public static class OutletFileReader
     /// <summary>
     /// Parses opening hours such as "Mon-Fri 09:00-18:00; Sat 10:00-16:00": entries separated by ';',
     /// each a day or day range (Mon Tue Wed Thu Fri Sat Sun, or the full names; a range may wrap, e.g. Sat-Mon)
-    /// followed by one or more HH:MM-HH:MM periods (separated by spaces or commas) or "closed".
-    /// Empty text gives no periods (hours not published).
+    /// followed by one or more HH:MM-HH:MM periods (separated by spaces or commas), or by "closed" to drop the
+    /// periods given earlier for those days ("Mon-Sun 09:00-18:00; Wed closed"). The result is sorted by day
+    /// and opening time; periods of one day must not overlap. Empty text gives no periods (hours not published).
+    /// Throws <see cref="FormatException"/> when the text is malformed.
     /// </summary>
     public static IReadOnlyList<OpeningPeriod> ParseOpeningHours(string? text)
     {
@@ -366,6 +368,7 @@ public static class OutletFileReader
             var days = ParseDays(parts[0]) ?? throw HoursError(entry, $"'{Truncate(parts[0])}' is not a day or a day range like Mon-Fri");
             if (parts.Length == 2 && parts[1].Equals("closed", StringComparison.OrdinalIgnoreCase))
             {
+                periods.RemoveAll(p => days.Contains(p.Day));
                 continue;
             }
 
@@ -391,6 +394,16 @@ public static class OutletFileReader
                         Closes = closes.ToString("HH:mm", CultureInfo.InvariantCulture),
                     });
                 }
+            }
+        }
+
+        periods.Sort((a, b) => a.Day != b.Day ? a.Day.CompareTo(b.Day) : string.CompareOrdinal(a.Opens, b.Opens));
+        for (var i = 1; i < periods.Count; i++)
+        {
+            if (periods[i - 1].Day == periods[i].Day && string.CompareOrdinal(periods[i - 1].Closes, periods[i].Opens) > 0)
+            {
+                throw new ImportFormatException(
+                    $"opening_hours: {DayNames[(int)periods[i].Day - 1]} {periods[i - 1].Opens}-{periods[i - 1].Closes} and {periods[i].Opens}-{periods[i].Closes} overlap");
             }
         }
 
@@ -447,7 +460,7 @@ public static class OutletFileReader
 
     private static string Truncate(string value) => value.Length <= 60 ? value : value[..60] + "…";
 
-    private sealed class ImportFormatException(string message) : Exception(message);
+    private sealed class ImportFormatException(string message) : FormatException(message);
 
     /// <summary>A row's values by column name, with typed, error-reporting accessors.</summary>
     private sealed class Fields(Dictionary<string, string?> values)

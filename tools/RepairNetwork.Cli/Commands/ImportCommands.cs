@@ -125,6 +125,7 @@ internal static class ImportCommands
     }
 
     private static List<ImportRow<T>> ReadFile<T>(FileInfo file, Func<Stream, List<ImportRow<T>>> read)
+        where T : class
     {
         if (!file.Exists)
         {
