@@ -19,12 +19,6 @@ internal static class ImportCommands
     private const int MaxFailuresListed = 20;
     private const int MaxAttempts = 3;
 
-    private enum Outcome
-    {
-        Created,
-        Unchanged,
-    }
-
     private sealed record Failure(int Line, string Id, string Status, string Message);
 
     public static Command Create(CliApp app)
@@ -89,15 +83,21 @@ internal static class ImportCommands
 
         var client = new OutletService.OutletServiceClient(channel);
 
-        // Fail fast, with one clear error, when the server cannot be reached at all.
-        await client.ListOutletsAsync(new ListOutletsRequest { PageSize = 1 }, CliApp.Call(ct));
-
-        return await Import("outlets", file, rows, o => o.OutletId, async (outlet, token) =>
+        // One scan of the outlet list up front tells "created" from "already existed" (an identical
+        // re-create also answers OK) and fails fast, with one clear error, when the server is unreachable.
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var request = new ListOutletsRequest { PageSize = 500 };
+        do
         {
-            var existed = await Exists(() => client.GetOutletAsync(new GetOutletRequest { OutletId = outlet.OutletId }, CliApp.Call(token)).ResponseAsync, token);
-            await WithRetry(() => client.CreateOutletAsync(new CreateOutletRequest { Outlet = outlet }, CliApp.Call(token)).ResponseAsync, token);
-            return existed ? Outcome.Unchanged : Outcome.Created;
-        }, concurrency, ct);
+            var page = await WithRetry(() => client.ListOutletsAsync(request, CliApp.Call(ct)).ResponseAsync, ct);
+            existing.UnionWith(page.Outlets.Select(o => o.OutletId));
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+
+        return await Import("outlets", file, rows, o => o.OutletId, existing, (outlet, token) =>
+            WithRetry(() => client.CreateOutletAsync(new CreateOutletRequest { Outlet = outlet }, CliApp.Call(token)).ResponseAsync, token),
+            concurrency, ct);
     }
 
     private static async Task<int> ImportTechnicians(Grpc.Net.Client.GrpcChannel channel, FileInfo file, int concurrency, CancellationToken ct)
@@ -114,14 +114,38 @@ internal static class ImportCommands
         });
 
         var client = new TechnicianService.TechnicianServiceClient(channel);
-        await new OutletService.OutletServiceClient(channel).ListOutletsAsync(new ListOutletsRequest { PageSize = 1 }, CliApp.Call(ct));
 
-        return await Import("technicians", file, rows, t => t.TechnicianId, async (technician, token) =>
+        // The rosters of the outlets named in the file tell "created" from "already existed".
+        var existing = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var outletIds = rows.Where(r => r.Item is not null).Select(r => r.Item!.OutletId).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(outletIds, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct }, async (outletId, token) =>
         {
-            var existed = await Exists(() => client.GetTechnicianAsync(new GetTechnicianRequest { TechnicianId = technician.TechnicianId }, CliApp.Call(token)).ResponseAsync, token);
-            await WithRetry(() => client.CreateTechnicianAsync(new CreateTechnicianRequest { Technician = technician }, CliApp.Call(token)).ResponseAsync, token);
-            return existed ? Outcome.Unchanged : Outcome.Created;
-        }, concurrency, ct);
+            var request = new ListTechniciansRequest { OutletId = outletId, PageSize = 500 };
+            do
+            {
+                ListTechniciansResponse page;
+                try
+                {
+                    page = await WithRetry(() => client.ListTechniciansAsync(request, CliApp.Call(token)).ResponseAsync, token);
+                }
+                catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+                {
+                    return; // Rows naming this outlet will fail on create with the server's own message.
+                }
+
+                foreach (var technician in page.Technicians)
+                {
+                    existing[technician.TechnicianId] = true;
+                }
+
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
+        });
+
+        return await Import("technicians", file, rows, t => t.TechnicianId, [.. existing.Keys], (technician, token) =>
+            WithRetry(() => client.CreateTechnicianAsync(new CreateTechnicianRequest { Technician = technician }, CliApp.Call(token)).ResponseAsync, token),
+            concurrency, ct);
     }
 
     private static List<ImportRow<T>> ReadFile<T>(FileInfo file, Func<Stream, List<ImportRow<T>>> read)
@@ -148,7 +172,8 @@ internal static class ImportCommands
         FileInfo file,
         List<ImportRow<T>> rows,
         Func<T, string> idOf,
-        Func<T, CancellationToken, Task<Outcome>> send,
+        HashSet<string> existing,
+        Func<T, CancellationToken, Task> send,
         int concurrency,
         CancellationToken ct)
         where T : class
@@ -174,7 +199,8 @@ internal static class ImportCommands
                             return;
                         }
 
-                        if (await send(row.Item, token) == Outcome.Created)
+                        await send(row.Item, token);
+                        if (!existing.Contains(idOf(row.Item)))
                         {
                             Interlocked.Increment(ref created);
                         }
@@ -200,7 +226,7 @@ internal static class ImportCommands
 
         stopwatch.Stop();
         var seconds = stopwatch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-        Tables.Line($"Imported {what} from {file.Name}: {rows.Count} rows in {seconds} s");
+        Tables.Line($"Imported {what} from {file.Name}: {Names.Number(rows.Count)} {(rows.Count == 1 ? "row" : "rows")} in {seconds} s");
 
         var summary = Tables.New("Result", "Rows").RightAlign(1);
         summary.Row("created", Names.Number(created));
@@ -223,20 +249,6 @@ internal static class ImportCommands
 
         AnsiConsole.Write(table);
         return 1;
-    }
-
-    /// <summary>Whether the record exists already (NOT_FOUND means no), with retries on UNAVAILABLE.</summary>
-    private static async Task<bool> Exists<T>(Func<Task<T>> get, CancellationToken ct)
-    {
-        try
-        {
-            await WithRetry(get, ct);
-            return true;
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return false;
-        }
     }
 
     /// <summary>Retries an idempotent call a few times while the server is briefly unavailable.</summary>

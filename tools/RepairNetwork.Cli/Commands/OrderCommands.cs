@@ -45,10 +45,11 @@ internal static class OrderCommands
         };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
-            var id = r.GetValue(requestId) is { Length: > 0 } given ? given : Guid.NewGuid().ToString();
+            var given = r.GetValue(requestId);
+            var id = string.IsNullOrEmpty(given) ? Guid.NewGuid().ToString() : given;
 
             // Printed before the call so that a timeout or dropped connection can be retried safely.
-            Tables.Line($"request id: {id}");
+            Tables.Line(string.IsNullOrEmpty(given) ? $"request id: {id} (to retry safely, pass --request-id {id})" : $"request id: {id}");
 
             var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
             var response = await client.CreateRepairOrderAsync(
@@ -205,7 +206,7 @@ internal static class OrderCommands
             rows.Add(("Fault", order.FaultDescription));
         }
 
-        AnsiConsole.Write(Tables.Details(rows));
+        Tables.Details(rows);
 
         if (order.PassedOver.Count > 0)
         {

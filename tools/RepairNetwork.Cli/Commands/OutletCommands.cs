@@ -100,7 +100,7 @@ internal static class OutletCommands
     private static Command SetStatus(CliApp app)
     {
         var id = new Argument<string>("outlet-id") { Description = "The outlet's id" };
-        var status = new Argument<string>("status") { Description = "open, paused or closed" };
+        var status = new Argument<string>("status") { Description = "The new status", HelpName = "open|paused|closed" };
         status.AcceptOnlyFromAmong([.. Names.OutletStatuses.Keys]);
         var reason = new Option<string>("--reason") { Description = "Why, for the audit trail (e.g. stocktake)" };
 
@@ -137,7 +137,7 @@ internal static class OutletCommands
 
     private static void Print(Outlet outlet)
     {
-        AnsiConsole.Write(Tables.Details(
+        Tables.Details(
         [
             ("Outlet", outlet.OutletId),
             ("Name", outlet.Name),
@@ -154,7 +154,7 @@ internal static class OutletCommands
             ("Capabilities", string.Join(", ", outlet.Capabilities)),
             ("Version", outlet.Version.ToString(CultureInfo.InvariantCulture)),
             ("Updated", Names.Timestamp(outlet.UpdateTime)),
-        ]));
+        ]);
     }
 
     private static string Modes(ServiceModes? modes)

@@ -45,7 +45,7 @@ internal static class StockCommands
             }
 
             AnsiConsole.Write(table);
-            Tables.Line($"{response.OutletId}: {response.Items.Count} SKUs, version {response.Version}");
+            Tables.Line($"{response.OutletId}: {response.Items.Count} {(response.Items.Count == 1 ? "SKU" : "SKUs")}, version {response.Version}");
             return 0;
         }));
         return command;
@@ -63,8 +63,9 @@ internal static class StockCommands
         var command = new Command("adjust", "Receive, count, consume or write off stock of one SKU") { outlet, sku, kind, quantity, reason, key };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
-            var idempotencyKey = r.GetValue(key) is { Length: > 0 } given ? given : Guid.NewGuid().ToString();
-            Tables.Line($"idempotency key: {idempotencyKey}");
+            var given = r.GetValue(key);
+            var idempotencyKey = string.IsNullOrEmpty(given) ? Guid.NewGuid().ToString() : given;
+            Tables.Line(string.IsNullOrEmpty(given) ? $"idempotency key: {idempotencyKey} (to retry safely, pass --key {idempotencyKey})" : $"idempotency key: {idempotencyKey}");
 
             var client = new InventoryService.InventoryServiceClient(app.Channel(r));
             var response = await client.AdjustStockAsync(

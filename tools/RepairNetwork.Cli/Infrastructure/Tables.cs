@@ -30,16 +30,14 @@ internal static class Tables
     public static void Row(this Table table, params string?[] cells) =>
         table.AddRow([.. cells.Select(c => (IRenderable)new Text(c ?? string.Empty))]);
 
-    /// <summary>A two-column label/value grid for one record.</summary>
-    public static Grid Details(IEnumerable<(string Label, string? Value)> rows)
+    /// <summary>One record as aligned "Label: value" lines.</summary>
+    public static void Details(IReadOnlyList<(string Label, string? Value)> rows)
     {
-        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+        var width = rows.Max(r => r.Label.Length) + 2;
         foreach (var (label, value) in rows)
         {
-            grid.AddRow(new Text(label + ":", new Style(decoration: Decoration.Bold)), new Text(string.IsNullOrEmpty(value) ? "-" : value));
+            Line((label + ":").PadRight(width) + (string.IsNullOrEmpty(value) ? "-" : value));
         }
-
-        return grid;
     }
 
     public static void Line(string text) => AnsiConsole.Write(new Text(text + Environment.NewLine));
