@@ -7,10 +7,10 @@ public static partial class Identifiers
 {
     public const int MaxIdLength = 64;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*\z")]
     private static partial Regex CapabilityPattern();
 
     /// <summary>Ids chosen by callers (outlets, technicians) and SKUs.</summary>

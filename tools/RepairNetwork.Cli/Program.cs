@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using RepairNetwork.Cli.Commands;
 using RepairNetwork.Cli.Infrastructure;
 using Spectre.Console;
@@ -22,4 +23,16 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     BenchCommands.Create(app),
 };
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C / SIGTERM cancel the running command, which then stops its calls and exits with 130;
+// a second Ctrl+C terminates at once.
+using var cancellation = new CancellationTokenSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation.Token);
+
+void Cancel(PosixSignalContext context)
+{
+    context.Cancel = !cancellation.IsCancellationRequested;
+    cancellation.Cancel();
+}

@@ -93,22 +93,24 @@ internal static class BenchCommands
         var stopAt = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
         var workers = Enumerable.Range(0, concurrency).Select(_ => new Worker()).ToArray();
-        await AnsiConsole.Status().StartAsync("warming up", async status =>
+        var all = Task.WhenAll(workers.Select(w => Task.Run(() => Loop(client, w, capability, mode, measureFrom, stopAt, ct), ct)));
+        if (AnsiConsole.Profile.Capabilities.Interactive)
         {
-            using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-            var tasks = workers.Select(w => Task.Run(() => Loop(client, w, capability, mode, measureFrom, stopAt, ct), ct)).ToArray();
-            var all = Task.WhenAll(tasks);
-            while (!all.IsCompleted)
+            await AnsiConsole.Status().StartAsync("warming up", async status =>
             {
-                var now = Stopwatch.GetTimestamp();
-                status.Status(now < measureFrom
-                    ? "warming up"
-                    : string.Create(CultureInfo.InvariantCulture, $"measuring: {Stopwatch.GetElapsedTime(measureFrom, Math.Min(now, stopAt)).TotalSeconds:0} / {duration.TotalSeconds:0} s"));
-                await Task.WhenAny(all, ticker.WaitForNextTickAsync(ct).AsTask());
-            }
+                using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+                while (!all.IsCompleted)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    status.Status(now < measureFrom
+                        ? "warming up"
+                        : string.Create(CultureInfo.InvariantCulture, $"measuring: {Stopwatch.GetElapsedTime(measureFrom, Math.Min(now, stopAt)).TotalSeconds:0} / {duration.TotalSeconds:0} s"));
+                    await Task.WhenAny(all, ticker.WaitForNextTickAsync(ct).AsTask());
+                }
+            });
+        }
 
-            await all;
-        });
+        await all;
 
         // Lookups started inside the window may finish after it; the window is stretched to include them.
         var elapsed = Stopwatch.GetElapsedTime(measureFrom, Math.Max(Stopwatch.GetTimestamp(), stopAt));

@@ -89,7 +89,7 @@ internal sealed class CliApp : IDisposable
             }
             catch (RpcException ex)
             {
-                return Fail($"{ex.StatusCode}: {ex.Status.Detail}");
+                return Fail($"{ex.StatusCode}: {Detail(ex)}");
             }
             catch (CliException ex)
             {
@@ -104,6 +104,18 @@ internal sealed class CliApp : IDisposable
             channel?.Dispose();
             channel = null;
         }
+    }
+
+    /// <summary>The status detail, plus the transport's own reason when the client could not reach the server.</summary>
+    public static string Detail(RpcException ex)
+    {
+        var cause = ex.Status.DebugException;
+        while (cause?.InnerException is not null)
+        {
+            cause = cause.InnerException;
+        }
+
+        return cause is null || ex.StatusCode != StatusCode.Unavailable ? ex.Status.Detail : $"{ex.Status.Detail} ({cause.Message})";
     }
 
     private static int Fail(string message)
