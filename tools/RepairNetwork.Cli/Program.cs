@@ -24,8 +24,9 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
 };
 
 // Ctrl+C / SIGTERM cancel the running command, which then stops its calls and exits with 130;
-// a second Ctrl+C terminates at once.
+// pressing Ctrl+C again (a second later or more) terminates at once.
 using var cancellation = new CancellationTokenSource();
+var cancelledAt = 0L;
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 
@@ -33,6 +34,7 @@ return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessT
 
 void Cancel(PosixSignalContext context)
 {
-    context.Cancel = !cancellation.IsCancellationRequested;
+    var first = Interlocked.CompareExchange(ref cancelledAt, Environment.TickCount64, 0);
+    context.Cancel = first == 0 || Environment.TickCount64 - first < 1000;
     cancellation.Cancel();
 }

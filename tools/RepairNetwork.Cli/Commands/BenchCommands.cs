@@ -46,7 +46,7 @@ internal static class BenchCommands
             }
         });
         var capability = new Option<string>("--capability") { Description = "Capability to look up", DefaultValueFactory = _ => "phone.screen" };
-        var mode = Names.Choice("--mode", "Service mode to look up (default: carry-in)", Names.ServiceModes);
+        var mode = Names.Choice("--mode", "Service mode to look up", Names.ServiceModes, defaultValue: "carry-in");
 
         var command = new Command("lookups", "Fire FindNearestOutlets at random points in mainland China and report throughput and latency")
         {

@@ -14,7 +14,7 @@ internal static class NearestCommand
         var lat = new Option<double>("--lat") { Description = "Customer latitude in degrees", Required = true };
         var lon = new Option<double>("--lon") { Description = "Customer longitude in degrees", Required = true };
         var capability = new Option<string>("--capability") { Description = "Capability the repair needs, e.g. phone.screen", Required = true };
-        var mode = Names.Choice("--mode", "How the customer wants to be served (default: carry-in)", Names.ServiceModes);
+        var mode = Names.Choice("--mode", "How the customer wants to be served", Names.ServiceModes, defaultValue: "carry-in");
         var limit = new Option<int>("--limit") { Description = "How many outlets, 1-50", DefaultValueFactory = _ => 5 };
         var maxKm = new Option<double>("--max-km") { Description = "Only outlets within this distance in km (0: no limit)" };
         var availableOnly = new Option<bool>("--available-only") { Description = "Only outlets that can take the job now" };

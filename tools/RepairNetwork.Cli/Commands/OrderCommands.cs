@@ -162,7 +162,11 @@ internal static class OrderCommands
             }
             while (followAll && next.Length > 0);
 
-            AnsiConsole.Write(table);
+            if (count > 0)
+            {
+                AnsiConsole.Write(table);
+            }
+
             Tables.Line(count == 1 ? "1 order" : $"{Names.Number(count)} orders");
             if (next.Length > 0)
             {

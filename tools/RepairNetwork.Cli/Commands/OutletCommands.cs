@@ -71,7 +71,11 @@ internal static class OutletCommands
             }
             while (followAll && next.Length > 0);
 
-            AnsiConsole.Write(table);
+            if (count > 0)
+            {
+                AnsiConsole.Write(table);
+            }
+
             Tables.Line(count == 1 ? "1 outlet" : $"{Names.Number(count)} outlets");
             if (next.Length > 0)
             {

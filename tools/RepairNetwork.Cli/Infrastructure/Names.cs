@@ -37,7 +37,7 @@ internal static class Names
     };
 
     /// <summary>A string option restricted to the keys of <paramref name="choices"/>.</summary>
-    public static Option<string> Choice<T>(string name, string description, IReadOnlyDictionary<string, T> choices, bool required = false)
+    public static Option<string> Choice<T>(string name, string description, IReadOnlyDictionary<string, T> choices, bool required = false, string? defaultValue = null)
     {
         var option = new Option<string>(name)
         {
@@ -45,6 +45,11 @@ internal static class Names
             Required = required,
             HelpName = string.Join('|', choices.Keys),
         };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
         option.AcceptOnlyFromAmong([.. choices.Keys]);
         return option;
     }
