@@ -45,11 +45,7 @@ internal static class OrderCommands
         };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
-            var given = r.GetValue(requestId);
-            var id = string.IsNullOrEmpty(given) ? Guid.NewGuid().ToString() : given;
-
-            // Printed before the call so that a timeout or dropped connection can be retried safely.
-            Tables.Line(string.IsNullOrEmpty(given) ? $"request id: {id} (to retry safely, pass --request-id {id})" : $"request id: {id}");
+            var id = Tables.IdempotencyKey(r.GetValue(requestId), "request id", "--request-id");
 
             var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
             var response = await client.CreateRepairOrderAsync(
@@ -162,16 +158,7 @@ internal static class OrderCommands
             }
             while (followAll && next.Length > 0);
 
-            if (count > 0)
-            {
-                AnsiConsole.Write(table);
-            }
-
-            Tables.Line(count == 1 ? "1 order" : $"{Names.Number(count)} orders");
-            if (next.Length > 0)
-            {
-                Tables.Line($"more: rerun with --all, or with --page-token {next}");
-            }
+            Tables.PageFooter(table, count, "order", "orders", next);
 
             return 0;
         }));

@@ -71,16 +71,7 @@ internal static class OutletCommands
             }
             while (followAll && next.Length > 0);
 
-            if (count > 0)
-            {
-                AnsiConsole.Write(table);
-            }
-
-            Tables.Line(count == 1 ? "1 outlet" : $"{Names.Number(count)} outlets");
-            if (next.Length > 0)
-            {
-                Tables.Line($"more: rerun with --all, or with --page-token {next}");
-            }
+            Tables.PageFooter(table, count, "outlet", "outlets", next);
 
             return 0;
         }));

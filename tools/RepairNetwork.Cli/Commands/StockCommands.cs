@@ -63,9 +63,7 @@ internal static class StockCommands
         var command = new Command("adjust", "Receive, count, consume or write off stock of one SKU") { outlet, sku, kind, quantity, reason, key };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
-            var given = r.GetValue(key);
-            var idempotencyKey = string.IsNullOrEmpty(given) ? Guid.NewGuid().ToString() : given;
-            Tables.Line(string.IsNullOrEmpty(given) ? $"idempotency key: {idempotencyKey} (to retry safely, pass --key {idempotencyKey})" : $"idempotency key: {idempotencyKey}");
+            var idempotencyKey = Tables.IdempotencyKey(r.GetValue(key), "idempotency key", "--key");
 
             var client = new InventoryService.InventoryServiceClient(app.Channel(r));
             var response = await client.AdjustStockAsync(

@@ -40,5 +40,37 @@ internal static class Tables
         }
     }
 
+    /// <summary>Prints a listing's table (if it has rows), its count and how to get the next page.</summary>
+    public static void PageFooter(Table table, int count, string singular, string plural, string nextPageToken)
+    {
+        if (count > 0)
+        {
+            AnsiConsole.Write(table);
+        }
+
+        Line(count == 1 ? $"1 {singular}" : $"{Names.Number(count)} {plural}");
+        if (nextPageToken.Length > 0)
+        {
+            Line($"more: rerun with --all, or with --page-token {nextPageToken}");
+        }
+    }
+
+    /// <summary>
+    /// The caller's idempotency key, or a new one. Printed before the call, so that a timeout or a
+    /// dropped connection can be retried safely with the same key.
+    /// </summary>
+    public static string IdempotencyKey(string? given, string label, string option)
+    {
+        if (!string.IsNullOrEmpty(given))
+        {
+            Line($"{label}: {given}");
+            return given;
+        }
+
+        var key = Guid.NewGuid().ToString();
+        Line($"{label}: {key} (to retry safely, pass {option} {key})");
+        return key;
+    }
+
     public static void Line(string text) => AnsiConsole.Write(new Text(text + Environment.NewLine));
 }
