@@ -44,9 +44,6 @@ public sealed class UnassignedOrdersGrain(
 
     public Task<ImmutableArray<string>> List(int skip, int take)
     {
-        var ids = state.State.OrderIds;
-        return Task.FromResult(Enumerable.Range(0, Math.Max(0, Math.Min(take, ids.Count - skip)))
-            .Select(i => ids[ids.Count - 1 - skip - i])
-            .ToImmutableArray());
+        return Task.FromResult(OrderFeeds.NewestFirst(state.State.OrderIds, skip, take));
     }
 }

@@ -265,10 +265,7 @@ public sealed class OutletGrain(
     {
         RequireProfile();
         var jobs = state.State.Jobs;
-        var ids = Enumerable.Range(0, Math.Max(0, Math.Min(take, jobs.Count - skip)))
-            .Select(i => jobs[jobs.Count - 1 - skip - i])
-            .ToImmutableArray();
-        return Task.FromResult(new JobFeedPage { OrderIds = ids, Total = jobs.Count });
+        return Task.FromResult(new JobFeedPage { OrderIds = OrderFeeds.NewestFirst(jobs, skip, take), Total = jobs.Count });
     }
 
     private static ImmutableArray<Unavailability> Evaluate(OutletListing listing, JobRequirement job, DateOnly today, int booked)

@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RepairNetwork.Domain;
 using RepairNetwork.Grains.Directory;
@@ -12,7 +11,6 @@ namespace RepairNetwork.Server.Services;
 public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.OutletService.OutletServiceBase
 {
     private const string PageKind = "outlets";
-    private const int MaxUpdateAttempts = 3;
 
     public override async Task<Api.CreateOutletResponse> CreateOutlet(Api.CreateOutletRequest request, ServerCallContext context)
     {
@@ -38,22 +36,15 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
         var paths = CommonMapping.UpdatePaths(request.UpdateMask, OutletMapping.UpdatableFields);
 
         var grain = Outlet(id);
-        for (var attempt = 1; ; attempt++)
-        {
-            // Merge onto the current outlet and apply only if nobody changed it meanwhile.
-            var current = await grain.Get();
-            var merged = OutletMapping.ToProto(current);
-            new FieldMask { Paths = { paths } }.Merge(request.Outlet, merged, new FieldMask.MergeOptions { ReplaceRepeatedFields = true, ReplaceMessageFields = true });
-            var profile = OutletMapping.ToDomain(merged);
-            var expected = request.ExpectedVersion != 0 ? request.ExpectedVersion : current.Version;
-            try
-            {
-                return new Api.UpdateOutletResponse { Outlet = OutletMapping.ToProto(await grain.Update(profile, expected)) };
-            }
-            catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition && request.ExpectedVersion == 0 && attempt < MaxUpdateAttempts)
-            {
-            }
-        }
+        var updated = await MaskedUpdate.Apply(
+            request.Outlet,
+            paths,
+            request.ExpectedVersion,
+            grain.Get,
+            current => current.Version,
+            OutletMapping.ToProto,
+            (merged, version) => grain.Update(OutletMapping.ToDomain(merged), version));
+        return new Api.UpdateOutletResponse { Outlet = OutletMapping.ToProto(updated) };
     }
 
     public override Task<Api.ListOutletsResponse> ListOutlets(Api.ListOutletsRequest request, ServerCallContext context)

@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RepairNetwork.Domain;
 using RepairNetwork.Grains.Outlets;
@@ -12,7 +11,6 @@ namespace RepairNetwork.Server.Services;
 public sealed class TechnicianApi(IGrainFactory grains) : Api.TechnicianService.TechnicianServiceBase
 {
     private const string PageKind = "technicians";
-    private const int MaxUpdateAttempts = 3;
 
     public override async Task<Api.CreateTechnicianResponse> CreateTechnician(Api.CreateTechnicianRequest request, ServerCallContext context)
     {
@@ -58,20 +56,15 @@ public sealed class TechnicianApi(IGrainFactory grains) : Api.TechnicianService.
         var paths = CommonMapping.UpdatePaths(request.UpdateMask, TechnicianMapping.UpdatableFields);
 
         var grain = Technician(id);
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await grain.Get();
-            var merged = TechnicianMapping.ToProto(current);
-            new FieldMask { Paths = { paths } }.Merge(request.Technician, merged, new FieldMask.MergeOptions { ReplaceRepeatedFields = true });
-            try
-            {
-                var record = await grain.Update(TechnicianMapping.ToDomain(merged), current.Version);
-                return new Api.UpdateTechnicianResponse { Technician = TechnicianMapping.ToProto(record) };
-            }
-            catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition && attempt < MaxUpdateAttempts)
-            {
-            }
-        }
+        var updated = await MaskedUpdate.Apply(
+            request.Technician,
+            paths,
+            expectedVersion: 0,
+            grain.Get,
+            current => current.Version,
+            TechnicianMapping.ToProto,
+            (merged, version) => grain.Update(TechnicianMapping.ToDomain(merged), version));
+        return new Api.UpdateTechnicianResponse { Technician = TechnicianMapping.ToProto(updated) };
     }
 
     private ITechnicianGrain Technician(string id) => grains.GetGrain<ITechnicianGrain>(id);
