@@ -81,13 +81,25 @@ public sealed class RepairOrderTests
     }
 
     [Fact]
-    public void An_assigned_order_cannot_be_marked_unassigned_and_an_unassigned_one_cannot_be_assigned()
+    public void An_assigned_order_cannot_be_marked_unassigned()
     {
         var order = RepairOrder.Receive("RO-1", Request(), Now);
 
         AssertPrecondition(() => order.AssignTo(AssignmentTo("sh-001"), []).MarkUnassigned("late", []));
-        AssertPrecondition(() => order.MarkUnassigned("none", []).AssignTo(AssignmentTo("sh-001"), []));
-        AssertPrecondition(() => order.MarkUnassigned("none", []).MarkUnassigned("again", []));
+    }
+
+    [Fact]
+    public void An_unassigned_order_is_assigned_by_a_later_dispatch_or_stays_unassigned_with_the_latest_reason()
+    {
+        var unassigned = RepairOrder.Receive("RO-1", Request(), Now).MarkUnassigned("none", []);
+
+        var stillUnassigned = unassigned.MarkUnassigned("still none", []);
+        var assigned = unassigned.AssignTo(AssignmentTo("sh-001"), []);
+
+        Assert.Equal("still none", stillUnassigned.UnassignedReason);
+        Assert.Equal(RepairOrderStatus.Assigned, assigned.Status);
+        Assert.Equal("sh-001", assigned.Assignment?.OutletId);
+        Assert.Equal(string.Empty, assigned.UnassignedReason);
     }
 
     [Fact]

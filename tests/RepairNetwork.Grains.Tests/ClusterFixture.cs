@@ -26,6 +26,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(StorageNames.Repair);
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(500));
+            siloBuilder.Services.Configure<Orders.DispatchOptions>(o => o.UnassignedRetryPeriod = TimeSpan.FromSeconds(1));
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.AddRepairNetworkSiloServices();
         }

@@ -57,6 +57,30 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal(1, availability.CapacityLeftToday);
     }
 
+    [Fact]
+    public async Task An_unassigned_order_is_dispatched_again_by_its_reminder_once_an_outlet_can_take_it()
+    {
+        var request = Request("waits-for-an-outlet", new GeoPoint(-20, -60));
+        var grain = fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor(request.RequestId));
+        var waiting = await grain.Create(request);
+        Assert.Equal(RepairOrderStatus.Unassigned, waiting.Status);
+
+        var outlet = await CreateOutlet("LATE-OPENER", new GeoPoint(-20.02, -60), capacity: 5);
+
+        var order = waiting;
+        // Reminders run on the silo's TimeProvider: moving the fake clock makes the retry due.
+        for (var attempt = 0; attempt < 100 && order.Status != RepairOrderStatus.Assigned; attempt++)
+        {
+            ClusterFixture.Clock.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            order = await grain.Get();
+        }
+
+        Assert.Equal(RepairOrderStatus.Assigned, order.Status);
+        Assert.Equal(outlet, order.Assignment?.OutletId);
+        Assert.Equal([order.OrderId], (await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
+    }
+
     private async Task<string> CreateOutlet(string id, GeoPoint location, int capacity)
     {
         var profile = OutletProfile.Create(

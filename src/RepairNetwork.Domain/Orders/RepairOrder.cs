@@ -107,23 +107,25 @@ public sealed record RepairOrder
         return new RepairOrder { OrderId = orderId, Request = request, Status = RepairOrderStatus.Created, CreatedAt = now };
     }
 
+    /// <summary>Books the order at an outlet: on its first dispatch, or on a retry while it waits unassigned.</summary>
     public RepairOrder AssignTo(Assignment assignment, IEnumerable<PassedOverOutlet> passedOver)
     {
-        RequireStatus(RepairOrderStatus.Created, "assign");
+        RequireStatus("assign", RepairOrderStatus.Created, RepairOrderStatus.Unassigned);
         return this with { Status = RepairOrderStatus.Assigned, Assignment = assignment, PassedOver = [.. passedOver], UnassignedReason = string.Empty };
     }
 
+    /// <summary>No outlet could take it (again); the reason and passed-over outlets are the latest attempt's.</summary>
     public RepairOrder MarkUnassigned(string reason, IEnumerable<PassedOverOutlet> passedOver)
     {
-        RequireStatus(RepairOrderStatus.Created, "leave unassigned");
+        RequireStatus("leave unassigned", RepairOrderStatus.Created, RepairOrderStatus.Unassigned);
         return this with { Status = RepairOrderStatus.Unassigned, Assignment = null, PassedOver = [.. passedOver], UnassignedReason = reason };
     }
 
-    private void RequireStatus(RepairOrderStatus expected, string action)
+    private void RequireStatus(string action, params RepairOrderStatus[] allowed)
     {
-        if (Status != expected)
+        if (!allowed.Contains(Status))
         {
-            throw DomainException.Precondition($"cannot {action} order {OrderId}: it is {Status}, not {expected}");
+            throw DomainException.Precondition($"cannot {action} order {OrderId}: it is {Status}, not {string.Join(" or ", allowed)}");
         }
     }
 }

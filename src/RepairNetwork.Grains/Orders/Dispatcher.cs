@@ -24,6 +24,9 @@ public sealed class DispatchOptions
     /// <summary>Outlets examined per order before it is left unassigned; bounds work per dispatch.</summary>
     public int MaxOutletsExamined { get; set; } = 50;
 
+    /// <summary>How often an order no outlet could take is dispatched again (a durable reminder).</summary>
+    public TimeSpan UnassignedRetryPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Passed-over outlets kept on an order, nearest first.</summary>
     public int MaxPassedOverRecorded { get; set; } = 20;
 

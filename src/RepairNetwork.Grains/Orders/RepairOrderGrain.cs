@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -25,11 +26,19 @@ public sealed class RepairOrderState
     [Id(0)] public RepairOrder? Order { get; set; }
 }
 
+/// <remarks>
+/// An order no outlet could take keeps a durable reminder that dispatches it again every
+/// <see cref="DispatchOptions.UnassignedRetryPeriod"/> until an outlet takes it, so an outlet that
+/// reopens or gets capacity back picks up waiting work, across restarts.
+/// </remarks>
 public sealed class RepairOrderGrain(
     [PersistentState("repair-order", StorageNames.Repair)] IPersistentState<RepairOrderState> state,
     Dispatcher dispatcher,
-    TimeProvider clock) : Grain, IRepairOrderGrain
+    TimeProvider clock,
+    IOptions<DispatchOptions> options) : Grain, IRepairOrderGrain, IRemindable
 {
+    public const string RetryDispatchReminder = "retry-dispatch";
+
     private string OrderId => this.GetPrimaryKeyString();
 
     public async Task<RepairOrder> Create(RepairRequest request)
@@ -53,19 +62,54 @@ public sealed class RepairOrderGrain(
     public Task<RepairOrder> Get() =>
         Task.FromResult(state.State.Order ?? throw DomainException.NotFound("repair order", OrderId));
 
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RetryDispatchReminder)
+        {
+            return;
+        }
+
+        if (state.State.Order is { Status: RepairOrderStatus.Unassigned } order)
+        {
+            await Dispatch(order);
+        }
+        else
+        {
+            // Assigned meanwhile (or never stored): nothing left to retry.
+            await StopRetrying();
+        }
+    }
+
     private async Task<RepairOrder> Dispatch(RepairOrder order)
     {
         var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job);
         var dispatched = outcome.Assignment is { } assignment
             ? order.AssignTo(assignment, outcome.PassedOver)
             : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver);
-        if (dispatched.Status == RepairOrderStatus.Unassigned)
+        if (dispatched.Status == RepairOrderStatus.Unassigned && order.Status != RepairOrderStatus.Unassigned)
         {
+            // Reminder and queue entry first: if the write below fails, a retry still happens.
+            var period = options.Value.UnassignedRetryPeriod;
+            await this.RegisterOrUpdateReminder(RetryDispatchReminder, period, period);
             await GrainFactory.GetGrain<IUnassignedOrdersGrain>(UnassignedOrdersGrain.NetworkKey).Add(order.OrderId);
         }
 
         state.State.Order = dispatched;
         await state.WriteOrRollbackAsync(this);
+
+        if (dispatched.Status == RepairOrderStatus.Assigned && order.Status == RepairOrderStatus.Unassigned)
+        {
+            await StopRetrying();
+        }
+
         return dispatched;
+    }
+
+    private async Task StopRetrying()
+    {
+        if (await this.GetReminder(RetryDispatchReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 }

@@ -6,7 +6,8 @@ using Orleans.Runtime;
 namespace RepairNetwork.Grains.Orders;
 
 /// <summary>
-/// Headquarters' queue of orders no outlet could take. Only unassigned orders pass through it, so it
+/// Headquarters' queue of orders no outlet could take. Append-only, so paging positions stay stable;
+/// an order assigned by a later retry stays listed here and readers filter by the order's status. Only unassigned orders pass through it, so it
 /// is not on the path of lookups or ordinary dispatch.
 /// </summary>
 public interface IUnassignedOrdersGrain : IGrainWithStringKey

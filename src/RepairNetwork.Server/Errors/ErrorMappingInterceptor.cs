@@ -73,13 +73,39 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
                 LogUnavailable(context.Method, ex);
                 return new RpcException(new Status(StatusCode.Unavailable, "the service is temporarily unavailable; retry with backoff"));
+            case Exception when Causes(ex).Any(e => e is Orleans.Storage.InconsistentStateException):
+                return new RpcException(new Status(StatusCode.Aborted, "the object was changed concurrently; nothing was written, retry the call"));
+            case Exception when Causes(ex).Any(e => e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException):
+                LogUnavailable(context.Method, ex);
+                return new RpcException(new Status(StatusCode.Unavailable, "storage is temporarily unavailable; nothing was written, retry with backoff"));
             default:
                 LogUnexpected(context.Method, ex);
                 return new RpcException(new Status(StatusCode.Internal, "internal error; it has been logged"));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: cluster unavailable")]
+    // Grains and providers wrap failures (activation errors, aggregate exceptions): look at every cause.
+    private static IEnumerable<Exception> Causes(Exception ex)
+    {
+        var pending = new Stack<Exception>([ex]);
+        while (pending.TryPop(out var current))
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: cluster or storage unavailable")]
     private partial void LogUnavailable(string method, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]

@@ -3,6 +3,7 @@ using RepairNetwork.Grains.Directory;
 using RepairNetwork.Server.Demo;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Services;
+using RepairNetwork.Server.Storage;
 
 namespace RepairNetwork.Server.Extensions;
 
@@ -16,8 +17,12 @@ public static class ApiExtensions
             options.MaxReceiveMessageSize = 4 * 1024 * 1024;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks()
+        var health = builder.Services.AddGrpcHealthChecks()
             .AddCheck<OutletIndexHealthCheck>("outlet-index");
+        if (StorageSettings.From(builder.Configuration).Mode == StorageMode.Postgres)
+        {
+            health.AddCheck<DatabaseHealthCheck>("database");
+        }
 
         builder.Logging.AddJsonConsole(options =>
         {

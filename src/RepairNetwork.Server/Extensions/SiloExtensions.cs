@@ -1,12 +1,18 @@
+using System.Net;
 using RepairNetwork.Grains;
+using RepairNetwork.Server.Storage;
 
 namespace RepairNetwork.Server.Extensions;
 
 public static class SiloExtensions
 {
+    private const string NpgsqlInvariant = "Npgsql";
+
     /// <summary>
-    /// Hosts the Orleans silo in this process. Development default: one silo, localhost clustering,
-    /// in-memory grain storage: nothing to set up.
+    /// Hosts the Orleans silo in this process. Storage:Mode=memory (default): one silo, localhost
+    /// clustering, in-memory state — nothing to set up. Storage:Mode=postgres: grain state, cluster
+    /// membership and reminders in PostgreSQL, so several silos form one cluster and nothing is lost
+    /// across restarts; the schema is migrated before the silo starts.
     /// </summary>
     public static WebApplicationBuilder AddRepairNetworkSilo(this WebApplicationBuilder builder)
     {
@@ -15,17 +21,49 @@ public static class SiloExtensions
         var gatewayPort = orleans.GetValue("GatewayPort", 30000);
         var clusterId = orleans.GetValue("ClusterId", "repairnetwork-dev")!;
         var serviceId = orleans.GetValue("ServiceId", "repairnetwork")!;
-        var storageMode = builder.Configuration.GetValue("Storage:Mode", "memory")!;
+        var advertisedAddress = IPAddress.Parse(orleans.GetValue("AdvertisedIPAddress", "127.0.0.1")!);
+        var storage = StorageSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(storage);
 
-        if (!string.Equals(storageMode, "memory", StringComparison.OrdinalIgnoreCase))
+        if (storage.Mode == StorageMode.Postgres)
         {
-            throw new InvalidOperationException($"Storage:Mode '{storageMode}' is not supported; use 'memory'.");
+            // Registered before the silo: hosted services start in order, so the schema is in place first.
+            builder.Services.AddHostedService<SchemaMigrationService>();
         }
 
+        var minimumReminderPeriod = orleans.GetValue("MinimumReminderPeriod", TimeSpan.FromMinutes(1));
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
-            silo.AddMemoryGrainStorage(StorageNames.Repair);
+            silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = minimumReminderPeriod);
+            if (storage.Mode == StorageMode.Memory)
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+                silo.AddMemoryGrainStorage(StorageNames.Repair);
+                silo.UseInMemoryReminderService();
+                return;
+            }
+
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+            silo.ConfigureEndpoints(advertisedAddress, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = storage.ConnectionString;
+            });
+            silo.AddAdoNetGrainStorage(StorageNames.Repair, o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = storage.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = storage.ConnectionString;
+            });
         });
 
         builder.Services.AddRepairNetworkSiloServices();
