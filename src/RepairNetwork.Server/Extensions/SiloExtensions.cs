@@ -1,4 +1,5 @@
 using System.Net;
+using Orleans.Storage;
 using RepairNetwork.Grains;
 using RepairNetwork.Server.Storage;
 
@@ -54,11 +55,15 @@ public static class SiloExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = storage.ConnectionString;
             });
-            silo.AddAdoNetGrainStorage(StorageNames.Repair, o =>
+            silo.AddAdoNetGrainStorage(StorageNames.Repair, options => options.Configure<IServiceProvider>((o, services) =>
             {
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = storage.ConnectionString;
-            });
+
+                // Orleans' own version-tolerant binary format, driven by the [Id]s on our state records
+                // (the provider's default JSON serializer cannot rebuild immutable records).
+                o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services);
+            }));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = NpgsqlInvariant;

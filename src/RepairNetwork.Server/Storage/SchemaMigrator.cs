@@ -31,6 +31,22 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // One migrating session at a time, from before the bookkeeping table exists: concurrent
+        // CREATE TABLE IF NOT EXISTS can otherwise collide in PostgreSQL's catalog.
+        await Execute(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+        try
+        {
+            return await ApplyPending(connection, cancellationToken);
+        }
+        finally
+        {
+            await Execute(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+        }
+    }
+
+    private async Task<MigrationReport> ApplyPending(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         await Execute(connection, null, """
             CREATE TABLE IF NOT EXISTS repairnetwork_schema_migrations (
                 version     integer     PRIMARY KEY,
@@ -45,7 +61,6 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
         foreach (var migration in Embedded)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
 
             await using (var check = new NpgsqlCommand("SELECT checksum FROM repairnetwork_schema_migrations WHERE version = @version", connection, transaction))
             {
