@@ -49,6 +49,10 @@ public static class SiloExtensions
                 o.ClusterId = clusterId;
                 o.ServiceId = serviceId;
             });
+
+            // Failure detection and call timeouts are operator settings (Orleans:Membership:ProbeTimeout, ...).
+            silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(orleans.GetSection("Membership"));
+            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(orleans.GetSection("Messaging"));
             silo.ConfigureEndpoints(advertisedAddress, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
             silo.UseAdoNetClustering(o =>
             {
