@@ -13,6 +13,8 @@ public static partial class Identifiers
     [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*\z")]
     private static partial Regex CapabilityPattern();
 
+    public static bool IsValidId(string? value) => !string.IsNullOrEmpty(value) && IdPattern().IsMatch(value);
+
     /// <summary>Ids chosen by callers (outlets, technicians) and SKUs.</summary>
     public static string RequireId(string? value, string field)
     {

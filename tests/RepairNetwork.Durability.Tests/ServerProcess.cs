@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Grpc.Health.V1;
+using RepairNetwork.Contracts.Security;
 using Grpc.Net.Client;
 using Api = RepairNetwork.Contracts.V1;
 
@@ -21,7 +22,8 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         _process = process;
         Name = name;
-        Channel = GrpcChannel.ForAddress(address);
+        var token = AccessTokens.Mint("durability-tests", Roles.Hq, null, TimeSpan.FromHours(2));
+        Channel = RepairNetworkChannel.Create(address, token);
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -81,6 +83,8 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:MinimumReminderPeriod"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:SigningKeys:0:KeyId"] = AccessTokens.DevelopmentKeyId,
+            ["Auth:SigningKeys:0:Secret"] = AccessTokens.DevelopmentKey,
             ["Logging:LogLevel:RepairNetwork"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

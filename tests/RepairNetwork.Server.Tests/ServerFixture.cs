@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Time.Testing;
+using RepairNetwork.Contracts.Security;
 using RepairNetwork.Server.Extensions;
 using Api = RepairNetwork.Contracts.V1;
 
@@ -43,6 +44,8 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:SigningKeys:0:KeyId"] = AccessTokens.DevelopmentKeyId,
+            ["Auth:SigningKeys:0:Secret"] = AccessTokens.DevelopmentKey,
         });
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddRepairNetworkSilo();
@@ -51,9 +54,17 @@ public sealed class ServerFixture : IAsyncLifetime
         _app.MapRepairNetworkApi();
         await _app.StartAsync();
 
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Channel = GrpcChannel.ForAddress(address);
+        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Channel = ChannelFor(Roles.Hq);
     }
+
+    public string Address { get; private set; } = string.Empty;
+
+    /// <summary>A channel whose calls carry a fresh token for the given role (and outlet).</summary>
+    public GrpcChannel ChannelFor(string role, string? outletId = null) =>
+        ChannelWithToken(AccessTokens.Mint($"test-{role}-{outletId}", role, outletId, TimeSpan.FromHours(1)));
+
+    public GrpcChannel ChannelWithToken(string? token) => RepairNetworkChannel.Create(Address, token);
 
     public async ValueTask DisposeAsync()
     {

@@ -15,6 +15,8 @@ using var app = new CliApp();
 var root = new RootCommand("rn: command-line client for the RepairNetwork repair-dispatch API.")
 {
     app.ServerOption,
+    app.TokenOption,
+    TokenCommand.Create(),
     ImportCommands.Create(app),
     OutletCommands.Create(app),
     NearestCommand.Create(app),

@@ -16,7 +16,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     {
         try
         {
-            return await continuation(request, context);
+            // The caller's deadline is honoured even while a grain is still working on the request.
+            return await continuation(request, context).WaitAsync(context.CancellationToken);
         }
         catch (Exception ex) when (Map(ex, context) is { } mapped)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Server.Demo;
 using RepairNetwork.Server.Errors;
+using RepairNetwork.Server.Security;
 using RepairNetwork.Server.Services;
 using RepairNetwork.Server.Storage;
 
@@ -9,12 +10,23 @@ namespace RepairNetwork.Server.Extensions;
 
 public static class ApiExtensions
 {
+    /// <summary>Largest accepted request: room for a detailed 1 MB service-area polygon, no more.</summary>
+    public const int MaxRequestBytes = 2 * 1024 * 1024;
+
     public static WebApplicationBuilder AddRepairNetworkApi(this WebApplicationBuilder builder)
     {
+        builder.AddRepairNetworkAuthentication();
+        builder.Services.AddSingleton<OwnerLookup>();
+        builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection("RateLimit"));
+
+        // Singleton, so that its per-client rate limiter lives across calls.
+        builder.Services.AddSingleton<AccessControlInterceptor>();
         builder.Services.AddGrpc(options =>
         {
+            // Outermost first: every failure, including refusals, leaves through the error mapping.
             options.Interceptors.Add<ErrorMappingInterceptor>();
-            options.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            options.Interceptors.Add<AccessControlInterceptor>();
+            options.MaxReceiveMessageSize = MaxRequestBytes;
         });
         builder.Services.AddGrpcReflection();
         var health = builder.Services.AddGrpcHealthChecks()
@@ -41,11 +53,15 @@ public static class ApiExtensions
 
     public static WebApplication MapRepairNetworkApi(this WebApplication app)
     {
-        app.MapGrpcService<OutletApi>();
-        app.MapGrpcService<TechnicianApi>();
-        app.MapGrpcService<LocatorApi>();
-        app.MapGrpcService<RepairOrderApi>();
-        app.MapGrpcService<InventoryApi>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Every RPC of ours needs a valid token; health and reflection stay open for probes and tools.
+        app.MapGrpcService<OutletApi>().RequireAuthorization();
+        app.MapGrpcService<TechnicianApi>().RequireAuthorization();
+        app.MapGrpcService<LocatorApi>().RequireAuthorization();
+        app.MapGrpcService<RepairOrderApi>().RequireAuthorization();
+        app.MapGrpcService<InventoryApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RepairNetwork.Contracts.Security;
 
 namespace RepairNetwork.Cli.Infrastructure;
 
@@ -13,6 +14,7 @@ internal sealed class CliApp : IDisposable
 {
     public const string DefaultServer = "http://localhost:5080";
     public const string ServerEnvironmentVariable = "REPAIRNETWORK_SERVER";
+    public const string TokenEnvironmentVariable = "REPAIRNETWORK_TOKEN";
 
     /// <summary>How long an ordinary call may take before it fails with DEADLINE_EXCEEDED.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
@@ -31,7 +33,15 @@ internal sealed class CliApp : IDisposable
                 : DefaultServer,
     };
 
-    /// <summary>The one channel of this process, created on first use from <c>--server</c>.</summary>
+    public Option<string> TokenOption { get; } = new("--token")
+    {
+        Description = $"Bearer token sent with every call (mint one for development with 'rn token'); also read from ${TokenEnvironmentVariable}",
+        HelpName = "jwt",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenEnvironmentVariable) ?? string.Empty,
+    };
+
+    /// <summary>The one channel of this process, created on first use from <c>--server</c> and <c>--token</c>.</summary>
     public GrpcChannel Channel(ParseResult parseResult)
     {
         lock (gate)
@@ -44,7 +54,8 @@ internal sealed class CliApp : IDisposable
                     throw new CliException($"--server: '{address}' is not an http:// or https:// address");
                 }
 
-                channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+                var token = parseResult.GetValue(TokenOption);
+                channel = RepairNetworkChannel.Create(uri.ToString(), string.IsNullOrEmpty(token) ? null : token, new GrpcChannelOptions
                 {
                     HttpHandler = new SocketsHttpHandler
                     {

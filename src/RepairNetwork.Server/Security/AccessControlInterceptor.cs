@@ -1,0 +1,96 @@
+using System.Threading.RateLimiting;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace RepairNetwork.Server.Security;
+
+public sealed class RateLimitSettings
+{
+    /// <summary>Sustained calls per second per client (token subject).</summary>
+    public int PermitsPerSecond { get; set; } = 500;
+
+    /// <summary>Calls a client may make in a burst above the sustained rate.</summary>
+    public int Burst { get; set; } = 1000;
+}
+
+/// <summary>
+/// The one place access is decided, for every call to our services: an authenticated caller with a
+/// usable identity, within its rate limit, allowed by <see cref="AccessPolicy"/>. Health and
+/// reflection are not ours and stay open.
+/// </summary>
+public sealed class AccessControlInterceptor : Interceptor, IDisposable
+{
+    private readonly OwnerLookup _owners;
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public AccessControlInterceptor(OwnerLookup owners, Microsoft.Extensions.Options.IOptions<RateLimitSettings> settings)
+    {
+        _owners = owners;
+        var limits = settings.Value;
+        _limiter = PartitionedRateLimiter.Create<string, string>(clientId => RateLimitPartition.GetTokenBucketLimiter(clientId, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.Burst,
+            TokensPerPeriod = limits.PermitsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await Admit(request, context);
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await Admit(request, context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "client streaming needs an access rule of its own"));
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "duplex streaming needs an access rule of its own"));
+
+    public void Dispose() => _limiter.Dispose();
+
+    private async Task Admit<TRequest>(TRequest request, ServerCallContext context)
+    {
+        if (IsOpenInfrastructure(context.Method))
+        {
+            return;
+        }
+
+        var user = context.GetHttpContext().User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "a valid bearer token is required"));
+        }
+
+        var caller = Caller.From(user)
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "the token carries no usable role (hq, call_center, or outlet with outlet_id)"));
+
+        using var lease = _limiter.AttemptAcquire(caller.ClientId);
+        if (!lease.IsAcquired)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "rate limit exceeded for this client; slow down and retry"));
+        }
+
+        if (!AccessPolicy.Rules.TryGetValue(context.Method, out var rule))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "this method has no access rule"));
+        }
+
+        if (await rule.Refusal(caller, (IMessage)request!, _owners) is { } refusal)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
+        }
+    }
+
+    private static bool IsOpenInfrastructure(string method) =>
+        method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal) || method.StartsWith("/grpc.reflection.", StringComparison.Ordinal);
+}

@@ -1,0 +1,127 @@
+using Google.Protobuf;
+using RepairNetwork.Contracts.Security;
+using Api = RepairNetwork.Contracts.V1;
+
+namespace RepairNetwork.Server.Security;
+
+/// <summary>
+/// Who may call what: the whole role matrix in one table (README, "Security"). Every RPC of our
+/// services must have a rule; a method without one is refused, so a new RPC is closed until it is
+/// declared here. An outlet token only ever reaches its own outlet's objects.
+/// </summary>
+public static class AccessPolicy
+{
+    /// <summary>Profile fields an outlet may edit itself; the rest shape dispatch and belong to headquarters.</summary>
+    public static readonly IReadOnlySet<string> OutletEditableFields = new HashSet<string>(StringComparer.Ordinal) { "phone", "opening_hours" };
+
+    public static IReadOnlyDictionary<string, AccessRule> Rules { get; } = new Dictionary<string, AccessRule>(StringComparer.Ordinal)
+    {
+        [Method(Api.OutletService.Descriptor, "CreateOutlet")] = AccessRule.For(Roles.Hq),
+        [Method(Api.OutletService.Descriptor, "GetOutlet")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.GetOutletRequest>(r => r.OutletId),
+        [Method(Api.OutletService.Descriptor, "UpdateOutlet")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.UpdateOutletRequest>(r => r.Outlet?.OutletId)
+            .AndOutletOnlyIf<Api.UpdateOutletRequest>(
+                r => r.UpdateMask is { Paths.Count: > 0 } mask && mask.Paths.All(OutletEditableFields.Contains),
+                "an outlet may update only phone and opening_hours, named in update_mask"),
+        [Method(Api.OutletService.Descriptor, "ListOutlets")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.OutletService.Descriptor, "SetOutletStatus")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.SetOutletStatusRequest>(r => r.OutletId)
+            .AndOutletOnlyIf<Api.SetOutletStatusRequest>(
+                r => r.Status is Api.OutletStatus.Open or Api.OutletStatus.Paused,
+                "an outlet may open or pause itself; closing is for headquarters"),
+
+        [Method(Api.TechnicianService.Descriptor, "CreateTechnician")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.CreateTechnicianRequest>(r => r.Technician?.OutletId),
+        [Method(Api.TechnicianService.Descriptor, "GetTechnician")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.GetTechnicianRequest>((r, owners) => owners.OutletOfTechnician(r.TechnicianId)),
+        [Method(Api.TechnicianService.Descriptor, "ListTechnicians")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ListTechniciansRequest>(r => r.OutletId),
+        [Method(Api.TechnicianService.Descriptor, "UpdateTechnician")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.UpdateTechnicianRequest>((r, owners) => owners.OutletOfTechnician(r.Technician?.TechnicianId))
+            .AndOutletOnlyIf<Api.UpdateTechnicianRequest>(
+                (r, caller) => !MovesOutlet(r) || r.Technician?.OutletId == caller.OutletId,
+                "an outlet cannot move a technician to another outlet"),
+
+        [Method(Api.LocatorService.Descriptor, "FindNearestOutlets")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+
+        [Method(Api.RepairOrderService.Descriptor, "CreateRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.RepairOrderService.Descriptor, "GetRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.GetRepairOrderRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
+        [Method(Api.RepairOrderService.Descriptor, "ListRepairOrders")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ListRepairOrdersRequest>(r => r.OutletId),
+
+        [Method(Api.InventoryService.Descriptor, "GetOutletInventory")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.GetOutletInventoryRequest>(r => r.OutletId),
+        [Method(Api.InventoryService.Descriptor, "AdjustStock")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.AdjustStockRequest>(r => r.OutletId),
+    };
+
+    /// <summary>The gRPC method path, e.g. "/repairnetwork.v1.OutletService/GetOutlet".</summary>
+    public static string Method(Google.Protobuf.Reflection.ServiceDescriptor service, string method) =>
+        service.FindMethodByName(method) is { } found
+            ? $"/{service.FullName}/{found.Name}"
+            : throw new InvalidOperationException($"{service.FullName} has no method {method}");
+
+    private static bool MovesOutlet(Api.UpdateTechnicianRequest request) =>
+        request.UpdateMask is not { Paths.Count: > 0 } mask || mask.Paths.Contains("outlet_id");
+}
+
+/// <summary>
+/// One RPC's rule: the roles that may call it, and for outlet tokens how to find the outlet the
+/// request touches (it must be the token's own) plus any further limit on what an outlet may ask.
+/// </summary>
+public sealed class AccessRule
+{
+    private readonly HashSet<string> _roles;
+    private Func<IMessage, OwnerLookup, Task<string?>>? _targetOutlet;
+    private readonly List<(Func<IMessage, Caller, bool> Allowed, string Rule)> _outletLimits = [];
+
+    private AccessRule(IEnumerable<string> roles) => _roles = [.. roles];
+
+    public IReadOnlySet<string> RolesAllowed => _roles;
+
+    public static AccessRule For(params string[] roles) => new(roles);
+
+    /// <summary>Outlet tokens may call this for their own outlet, named directly in the request.</summary>
+    public AccessRule AndOwnOutlet<TRequest>(Func<TRequest, string?> outletId) where TRequest : IMessage =>
+        AndOwnOutlet<TRequest>((r, _) => Task.FromResult(outletId(r)));
+
+    /// <summary>Outlet tokens may call this when the object the request names belongs to their outlet.</summary>
+    public AccessRule AndOwnOutlet<TRequest>(Func<TRequest, OwnerLookup, Task<string?>> outletId) where TRequest : IMessage
+    {
+        _roles.Add(Roles.Outlet);
+        _targetOutlet = (request, owners) => outletId((TRequest)request, owners);
+        return this;
+    }
+
+    public AccessRule AndOutletOnlyIf<TRequest>(Func<TRequest, bool> allowed, string rule) where TRequest : IMessage =>
+        AndOutletOnlyIf<TRequest>((r, _) => allowed(r), rule);
+
+    public AccessRule AndOutletOnlyIf<TRequest>(Func<TRequest, Caller, bool> allowed, string rule) where TRequest : IMessage
+    {
+        _outletLimits.Add(((request, caller) => allowed((TRequest)request, caller), rule));
+        return this;
+    }
+
+    /// <summary>Null when allowed; otherwise why not, in words that reveal nothing about other outlets' data.</summary>
+    public async Task<string?> Refusal(Caller caller, IMessage request, OwnerLookup owners)
+    {
+        if (!_roles.Contains(caller.Role))
+        {
+            return $"role '{caller.Role}' may not call this method";
+        }
+
+        if (!caller.IsOutlet)
+        {
+            return null;
+        }
+
+        if (_targetOutlet is null || await _targetOutlet(request, owners) != caller.OutletId)
+        {
+            return "an outlet may only act on its own outlet's data";
+        }
+
+        return _outletLimits.FirstOrDefault(l => !l.Allowed(request, caller)).Rule;
+    }
+}

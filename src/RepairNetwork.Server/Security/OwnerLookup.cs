@@ -1,0 +1,46 @@
+using RepairNetwork.Domain;
+using RepairNetwork.Grains.Orders;
+using RepairNetwork.Grains.Technicians;
+
+namespace RepairNetwork.Server.Security;
+
+/// <summary>
+/// Finds the outlet an object belongs to, for scope checks. Unknown ids and malformed ids give null,
+/// which is refused exactly like another outlet's object: the answer never reveals existence.
+/// </summary>
+public sealed class OwnerLookup(IGrainFactory grains)
+{
+    public async Task<string?> OutletOfOrder(string? orderId)
+    {
+        if (!Identifiers.IsValidId(orderId))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await grains.GetGrain<IRepairOrderGrain>(orderId!).Get()).Assignment?.OutletId;
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> OutletOfTechnician(string? technicianId)
+    {
+        if (!Identifiers.IsValidId(technicianId))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await grains.GetGrain<ITechnicianGrain>(technicianId!).Get()).Profile.OutletId;
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+}
