@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using RepairNetwork.Contracts.Security;
 using RepairNetwork.Server.Extensions;
@@ -14,9 +15,15 @@ namespace RepairNetwork.Server.Tests;
 /// The real server (silo + gRPC API, same wiring as Program.cs) on a real Kestrel port on loopback,
 /// with a gRPC client channel. The clock is a fake, so tests decide what "today" is.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private WebApplication? _app;
+
+    /// <summary>Everything the server logged, to check what logs may never contain.</summary>
+    public LogSink Logs { get; } = new();
+
+    /// <summary>Configuration a derived fixture adds or overrides.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     /// <summary>Noon in Shanghai on a Wednesday.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 4, 0, 0, TimeSpan.Zero));
@@ -47,6 +54,8 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Auth:SigningKeys:0:KeyId"] = AccessTokens.DevelopmentKeyId,
             ["Auth:SigningKeys:0:Secret"] = AccessTokens.DevelopmentKey,
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
+        builder.Logging.AddProvider(Logs);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddRepairNetworkSilo();
         builder.AddRepairNetworkApi();
@@ -66,7 +75,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public GrpcChannel ChannelWithToken(string? token) => RepairNetworkChannel.Create(Address, token);
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Channel?.Dispose();
         if (_app is not null)
@@ -74,6 +83,8 @@ public sealed class ServerFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 
     private static int FreePort()
