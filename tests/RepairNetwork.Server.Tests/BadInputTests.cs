@@ -233,6 +233,17 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal(3, stock.Items.Single().OnHand);
     }
 
+    [Fact]
+    public async Task A_request_over_the_size_limit_is_refused_and_nothing_is_stored()
+    {
+        var id = Samples.UniqueId("HUGE");
+        var outlet = Samples.Outlet(id, 31.2, 121.4);
+        outlet.Address = new string('x', 3 * 1024 * 1024);
+
+        await AssertStatus(StatusCode.ResourceExhausted, () => server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = outlet }).ResponseAsync);
+        await AssertOutletDoesNotExist(id);
+    }
+
     private async Task AssertOutletDoesNotExist(string id) =>
         await AssertStatus(StatusCode.NotFound, () => server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = id }).ResponseAsync);
 
