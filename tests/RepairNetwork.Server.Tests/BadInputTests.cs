@@ -234,6 +234,42 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Status_technician_and_inventory_requests_with_bad_fields_are_rejected_and_change_nothing()
+    {
+        var outlet = Samples.UniqueId("MISC");
+        await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(outlet, 31.2, 121.4) });
+        var technician = (await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician(outlet + "-T1", outlet) })).Technician;
+        var before = (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = outlet })).Outlet;
+
+        var unspecified = await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.SetOutletStatusAsync(new Api.SetOutletStatusRequest { OutletId = outlet }).ResponseAsync);
+        Assert.StartsWith("status:", unspecified.Status.Detail, StringComparison.Ordinal);
+        await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.SetOutletStatusAsync(new Api.SetOutletStatusRequest { OutletId = outlet, Status = (Api.OutletStatus)42 }).ResponseAsync);
+        await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.SetOutletStatusAsync(new Api.SetOutletStatusRequest { OutletId = outlet, Status = Api.OutletStatus.Paused, Reason = new string('r', 501) }).ResponseAsync);
+        await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = new string('x', 1_000_000) }).ResponseAsync);
+
+        var badDate = await AssertStatus(StatusCode.InvalidArgument, () => server.Technicians.UpdateTechnicianAsync(new Api.UpdateTechnicianRequest
+        {
+            Technician = new Api.Technician { TechnicianId = technician.TechnicianId, Certifications = { new Api.Certification { Capability = "phone.screen", ExpiresOn = "2027-13-01" } } },
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "certifications" } },
+        }).ResponseAsync);
+        Assert.StartsWith("technician.certifications[0].expires_on:", badDate.Status.Detail, StringComparison.Ordinal);
+        await AssertStatus(StatusCode.NotFound, () => server.Technicians.UpdateTechnicianAsync(new Api.UpdateTechnicianRequest
+        {
+            Technician = new Api.Technician { TechnicianId = technician.TechnicianId, OutletId = Samples.UniqueId("NOWHERE") },
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "outlet_id" } },
+        }).ResponseAsync);
+
+        var tooMany = new Api.GetOutletInventoryRequest { OutletId = outlet };
+        tooMany.Skus.AddRange(Enumerable.Range(0, 1001).Select(i => $"SKU-{i}"));
+        await AssertStatus(StatusCode.InvalidArgument, () => server.Inventory.GetOutletInventoryAsync(tooMany).ResponseAsync);
+        await AssertStatus(StatusCode.InvalidArgument, () => server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outlet, Skus = { "bad sku!" } }).ResponseAsync);
+
+        Assert.Equal(before, (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = outlet })).Outlet);
+        Assert.Equal(technician, (await server.Technicians.GetTechnicianAsync(new Api.GetTechnicianRequest { TechnicianId = technician.TechnicianId })).Technician);
+        Assert.Equal([technician.TechnicianId], (await server.Technicians.ListTechniciansAsync(new Api.ListTechniciansRequest { OutletId = outlet })).Technicians.Select(t => t.TechnicianId));
+    }
+
+    [Fact]
     public async Task A_request_over_the_size_limit_is_refused_and_nothing_is_stored()
     {
         var id = Samples.UniqueId("HUGE");
