@@ -11,6 +11,10 @@ public sealed class StrictServerFixture : ServerFixture
     {
         ["RateLimit:PermitsPerSecond"] = "1",
         ["RateLimit:Burst"] = "10",
+        ["RateLimit:Roles:hq:PermitsPerSecond"] = "1",
+        ["RateLimit:Roles:hq:Burst"] = "10",
+        ["RateLimit:Roles:call_center:PermitsPerSecond"] = "1000",
+        ["RateLimit:Roles:call_center:Burst"] = "1000",
         ["Logging:LogLevel:Default"] = "Debug",
     };
 }
@@ -42,6 +46,18 @@ public sealed class LimitsAndPrivacyTests(StrictServerFixture server) : IClassFi
         Assert.True(statuses.Count(s => s == StatusCode.OK) >= 10, "the burst is served");
         Assert.All(statuses, s => Assert.True(s is StatusCode.OK or StatusCode.ResourceExhausted, s.ToString()));
         await new Api.OutletService.OutletServiceClient(polite).ListOutletsAsync(new Api.ListOutletsRequest { PageSize = 1 });
+    }
+
+    [Fact]
+    public async Task Each_role_has_its_own_limit()
+    {
+        using var callCenter = server.ChannelWithToken(AccessTokens.Mint("switchboard", Roles.CallCenter, null, TimeSpan.FromHours(1)));
+        var outlets = new Api.OutletService.OutletServiceClient(callCenter);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await outlets.ListOutletsAsync(new Api.ListOutletsRequest { PageSize = 1 });
+        }
     }
 
     [Fact]

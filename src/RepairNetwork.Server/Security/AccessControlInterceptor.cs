@@ -5,13 +5,21 @@ using Grpc.Core.Interceptors;
 
 namespace RepairNetwork.Server.Security;
 
-public sealed class RateLimitSettings
+public class RateLimit
 {
     /// <summary>Sustained calls per second per client (token subject).</summary>
     public int PermitsPerSecond { get; set; } = 500;
 
     /// <summary>Calls a client may make in a burst above the sustained rate.</summary>
     public int Burst { get; set; } = 1000;
+}
+
+/// <summary>The default per-client limit, optionally overridden per role (e.g. a call-center platform is one busy client).</summary>
+public sealed class RateLimitSettings : RateLimit
+{
+    public Dictionary<string, RateLimit> Roles { get; set; } = new(StringComparer.Ordinal);
+
+    public RateLimit For(string role) => Roles.GetValueOrDefault(role) ?? this;
 }
 
 /// <summary>
@@ -22,19 +30,24 @@ public sealed class RateLimitSettings
 public sealed class AccessControlInterceptor : Interceptor, IDisposable
 {
     private readonly OwnerLookup _owners;
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<Caller> _limiter;
 
     public AccessControlInterceptor(OwnerLookup owners, Microsoft.Extensions.Options.IOptions<RateLimitSettings> settings)
     {
         _owners = owners;
         var limits = settings.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(clientId => RateLimitPartition.GetTokenBucketLimiter(clientId, _ => new TokenBucketRateLimiterOptions
+        // Partitioned by role and client: each client has its own bucket, sized for its role.
+        _limiter = PartitionedRateLimiter.Create<Caller, string>(caller => RateLimitPartition.GetTokenBucketLimiter($"{caller.Role}/{caller.ClientId}", _ =>
         {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.PermitsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
+            var limit = limits.For(caller.Role);
+            return new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limit.Burst,
+                TokensPerPeriod = limit.PermitsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
         }));
     }
 
@@ -74,7 +87,7 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
         var caller = Caller.From(user)
             ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "the token carries no usable role (hq, call_center, or outlet with outlet_id)"));
 
-        using var lease = _limiter.AttemptAcquire(caller.ClientId);
+        using var lease = _limiter.AttemptAcquire(caller);
         if (!lease.IsAcquired)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "rate limit exceeded for this client; slow down and retry"));
