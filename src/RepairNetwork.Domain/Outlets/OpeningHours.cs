@@ -22,7 +22,11 @@ public sealed record OpeningHours
 
     [Id(1)] public required ImmutableArray<OpeningPeriod> Periods { get; init; }
 
-    public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+    [NonSerialized]
+    private TimeZoneInfo? _zone;
+
+    /// <summary>Resolved once per instance: dispatch and lookups ask for it on every call.</summary>
+    public TimeZoneInfo TimeZone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
 
     public static OpeningHours Create(string? timeZoneId, IEnumerable<OpeningPeriod> periods, string field)
     {

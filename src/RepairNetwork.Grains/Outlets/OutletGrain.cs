@@ -119,6 +119,9 @@ public sealed class OutletGrain(
     /// <summary>Bookings older than this are only kept in the job feed.</summary>
     private const int BookingDaysKept = 7;
 
+    /// <summary>The roster folded for the index; rebuilt only after a change is committed.</summary>
+    private ImmutableArray<Certification>? _onShiftCertifications;
+
     private string OutletId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -300,7 +303,7 @@ public sealed class OutletGrain(
         {
             Profile = profile,
             Status = state.State.Status,
-            OnShiftCertifications = OutletListing.SummarizeOnShift(state.State.Roster.Values.Select(t => t.Profile)),
+            OnShiftCertifications = _onShiftCertifications ??= OutletListing.SummarizeOnShift(state.State.Roster.Values.Select(t => t.Profile)),
             FullOn = full ? today : null,
             Version = state.State.Version,
             UpdatedAt = state.State.UpdatedAt,
@@ -310,6 +313,7 @@ public sealed class OutletGrain(
     /// <summary>Persists a change that the directory must hear about, then publishes it.</summary>
     private async Task<OutletListing> Commit()
     {
+        _onShiftCertifications = null;
         state.State.Version++;
         state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteOrRollbackAsync(this);
