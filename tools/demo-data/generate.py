@@ -5,7 +5,17 @@ Reads the GeoNames city list (../shared/data/cities-cn.csv, sorted by population
 and writes outlets-cn.csv and technicians-cn.csv. Python 3 standard library only; the random
 seed is fixed, so the same input always gives byte-identical output.
 
-    python3 tools/demo-data/generate.py [--cities PATH] [--out DIR] [--outlets N]
+    python3 tools/demo-data/generate.py [--cities PATH] [--out DIR] [--outlets N] [--by-population]
+
+The demo (2,000 outlets) gives each big city one outlet per 500,000 inhabitants and every other city
+one. For benchmark networks larger than that rule can fill, --by-population spreads N outlets over
+all cities in proportion to population (unknown population counts as 1,000; every city gets at
+least one) with the jitter growing with the city's outlet count, e.g.
+
+    python3 tools/demo-data/generate.py --outlets 50000 --by-population --out /tmp/rn-50k
+
+writes /tmp/rn-50k/outlets-cn.csv and /tmp/rn-50k/technicians-cn.csv (same format and same
+deterministic seed; ids CN-<city code>-NNNN). The default output is unchanged by this option.
 
 Contains data from GeoNames (geonames.org), CC BY 4.0.
 """
@@ -136,8 +146,34 @@ def select_cities(cities, total):
         chosen.append((c, n))
         count += n
     if count != total:
-        sys.exit(f"only {count} outlets fit the city list, wanted {total}")
+        sys.exit(f"only {count} outlets fit the city list, wanted {total} (for larger networks add --by-population)")
     return chosen
+
+
+def select_cities_by_population(cities, total):
+    """Every city gets one outlet; the rest are shared out in proportion to population (unknown
+    population counts as 1,000) by largest remainder, ties to the earlier (larger) city."""
+    if total < len(cities):
+        sys.exit(f"--by-population needs at least one outlet per city: {len(cities)} or more, got {total}")
+    weights = [max(c["population"], 1_000) for c in cities]
+    spare = total - len(cities)
+    whole = sum(weights)
+    shares = [spare * w / whole for w in weights]
+    counts = [1 + int(s) for s in shares]
+    left = total - sum(counts)
+    by_remainder = sorted(range(len(cities)), key=lambda i: (-(shares[i] - int(shares[i])), i))
+    for i in by_remainder[:left]:
+        counts[i] += 1
+    return list(zip(cities, counts))
+
+
+def jitter_radius_km(n, by_population):
+    """How far from the city centre a city's n outlets are spread (the demo keeps its 10 km cap)."""
+    if n <= 1:
+        return 0.0
+    if by_population:
+        return min(40.0, 2.0 + 1.2 * math.sqrt(n))
+    return min(10.0, 2.0 + 1.2 * math.sqrt(n))
 
 
 def ascii_letters(name):
@@ -220,10 +256,10 @@ def random_date(rng, first_year, last_year):
     return datetime.date.fromordinal(rng.randint(start, end)).isoformat()
 
 
-def build(cities_path, total):
+def build(cities_path, total, by_population=False):
     rng = random.Random(SEED)
     cities = read_cities(cities_path)
-    chosen = select_cities(cities, total)
+    chosen = select_cities_by_population(cities, total) if by_population else select_cities(cities, total)
     name_counts = Counter(c["name"] for c, _ in chosen)
     taken_codes = set()
     outlets, technicians = [], []
@@ -244,9 +280,9 @@ def build(cities_path, total):
                 area = PROVINCE_AREA_PREFIX[city["admin1"]]
         city_area[code] = area
         base = size_of_city(city["population"])
-        jitter_km = min(10.0, 2.0 + 1.2 * math.sqrt(n)) if n > 1 else 0.0
+        jitter_km = jitter_radius_km(n, by_population)
         for i in range(1, n + 1):
-            outlet_id = f"CN-{code}-{i:04d}"
+            outlet_id = f"CN-{code}-{i:04d}" if n <= 9999 else f"CN-{code}-{i:05d}"
             name = f"{city_label} Service Center {i}" if n > 1 else f"{city_label} Service Center"
             if n > 1 and i == 1:
                 s = 1.0  # the flagship
@@ -387,9 +423,11 @@ def main():
     parser.add_argument("--cities", default=os.path.normpath(os.path.join(repo, "..", "shared", "data", "cities-cn.csv")))
     parser.add_argument("--out", default=os.path.join(repo, "src", "RepairNetwork.Server", "DemoData"))
     parser.add_argument("--outlets", type=int, default=TOTAL_OUTLETS)
+    parser.add_argument("--by-population", action="store_true",
+                        help="spread --outlets over all cities in proportion to population (benchmark networks, e.g. 50000)")
     args = parser.parse_args()
 
-    outlets, technicians = build(args.cities, args.outlets)
+    outlets, technicians = build(args.cities, args.outlets, args.by_population)
     check(outlets, technicians)
     os.makedirs(args.out, exist_ok=True)
     write_csv(os.path.join(args.out, "outlets-cn.csv"), OUTLET_COLUMNS, outlets)

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using Grpc.Core;
+using Npgsql;
+using RepairNetwork.Cli.Bench;
 using RepairNetwork.Cli.Infrastructure;
 using RepairNetwork.Contracts.V1;
 using Spectre.Console;
@@ -9,183 +9,351 @@ using Spectre.Console;
 namespace RepairNetwork.Cli.Commands;
 
 /// <summary>
-/// <c>rn bench lookups</c>: closed-loop load on FindNearestOutlets. Each worker sends one lookup at a
-/// time over the process's single channel; a 2 s warm-up is run first and not counted.
+/// <c>rn bench lookups|baseline|compare</c>: closed-loop load on nearest-outlet lookups, against the
+/// server (<c>FindNearestOutlets</c>) and against a PostGIS KNN query on the same outlets, with the
+/// same seeded point sequence, capability filter, limit and concurrency. See docs/benchmarks.md.
 /// </summary>
 internal static class BenchCommands
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    private const string RateLimitNote =
+        "The server limits each client: a call_center token gets 5,000 calls/s by default, so for benchmarking start the server with "
+        + "--RateLimit:Roles:call_center:PermitsPerSecond=1000000 --RateLimit:Roles:call_center:Burst=1000000 (otherwise the excess fails with ResourceExhausted).";
 
-    // Mainland China's bounding box (it includes some sea and neighbouring land; the locator does not care).
-    private const double MinLatitude = 22;
-    private const double MaxLatitude = 41;
-    private const double MinLongitude = 100;
-    private const double MaxLongitude = 122;
+    private static readonly Dictionary<string, string> PointKinds = new() { ["population"] = "population", ["box"] = "box" };
 
-    public static Command Create(CliApp app) => new("bench", "Load tests")
+    private static readonly Dictionary<string, BaselineQuery> Queries = new()
     {
-        Lookups(app),
+        ["geography"] = BaselineQuery.Geography,
+        ["geometry"] = BaselineQuery.Geometry,
     };
 
-    private static Command Lookups(CliApp app)
+    public static Command Create(CliApp app) => new("bench", "Load tests: nearest-outlet lookups against the server and against a PostGIS baseline")
     {
-        var duration = new Option<int>("--duration") { Description = "Measured seconds (after a 2 s warm-up)", DefaultValueFactory = _ => 10 };
-        duration.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 3600)
-            {
-                r.AddError("--duration must be between 1 and 3600 seconds");
-            }
-        });
-        var concurrency = new Option<int>("--concurrency") { Description = "Lookups in flight at once", DefaultValueFactory = _ => 8 };
-        concurrency.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1024)
-            {
-                r.AddError("--concurrency must be between 1 and 1024");
-            }
-        });
-        var capability = new Option<string>("--capability") { Description = "Capability to look up", DefaultValueFactory = _ => "phone.screen" };
-        var mode = Names.Choice("--mode", "Service mode to look up", Names.ServiceModes, defaultValue: "carry-in");
+        Lookups(app),
+        Baseline(),
+        Compare(app),
+    };
 
-        var command = new Command("lookups", "Fire FindNearestOutlets at random points in mainland China and report throughput and latency")
-        {
-            duration, concurrency, capability, mode,
-        };
-        command.SetAction(CliApp.Guard((r, ct) => Run(
-            new LocatorService.LocatorServiceClient(app.Channel(r)),
-            r.GetValue(app.ServerOption) ?? CliApp.DefaultServer,
-            TimeSpan.FromSeconds(r.GetValue(duration)),
-            r.GetValue(concurrency),
-            r.GetValue(capability) ?? "phone.screen",
-            Names.Parse(Names.ServiceModes, r.GetValue(mode), ServiceMode.CarryIn),
-            ct)));
-        return command;
-    }
-
-    private sealed class Worker
+    /// <summary>The options every lookup benchmark shares.</summary>
+    private sealed class LoadOptions
     {
-        public List<double> LatenciesMs { get; } = new(4096);
-
-        public Dictionary<StatusCode, int> Errors { get; } = [];
-
-        public string? FirstError { get; set; }
-    }
-
-    private static async Task<int> Run(
-        LocatorService.LocatorServiceClient client,
-        string server,
-        TimeSpan duration,
-        int concurrency,
-        string capability,
-        ServiceMode mode,
-        CancellationToken ct)
-    {
-        // One request up front, so that a wrong address or capability fails with a plain error.
-        await client.FindNearestOutletsAsync(RandomRequest(capability, mode), CliApp.Call(ct));
-
-        Tables.Line(string.Create(
-            CultureInfo.InvariantCulture,
-            $"FindNearestOutlets against {server}: capability {capability}, {Names.Of(mode)}, concurrency {concurrency}, warm-up {WarmUp.TotalSeconds:0} s, measured {duration.TotalSeconds:0} s"));
-
-        var start = Stopwatch.GetTimestamp();
-        var measureFrom = start + (long)(WarmUp.TotalSeconds * Stopwatch.Frequency);
-        var stopAt = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-
-        var workers = Enumerable.Range(0, concurrency).Select(_ => new Worker()).ToArray();
-        var all = Task.WhenAll(workers.Select(w => Task.Run(() => Loop(client, w, capability, mode, measureFrom, stopAt, ct), ct)));
-        if (AnsiConsole.Profile.Capabilities.Interactive)
+        public LoadOptions(int defaultConcurrency)
         {
-            await AnsiConsole.Status().StartAsync("warming up", async status =>
+            Duration.Validators.Add(r =>
             {
-                using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-                while (!all.IsCompleted)
+                if (r.GetValueOrDefault<int>() is < 1 or > 3600)
                 {
-                    var now = Stopwatch.GetTimestamp();
-                    status.Status(now < measureFrom
-                        ? "warming up"
-                        : string.Create(CultureInfo.InvariantCulture, $"measuring: {Stopwatch.GetElapsedTime(measureFrom, Math.Min(now, stopAt)).TotalSeconds:0} / {duration.TotalSeconds:0} s"));
-                    await Task.WhenAny(all, ticker.WaitForNextTickAsync(ct).AsTask());
+                    r.AddError("--duration must be between 1 and 3600 seconds");
+                }
+            });
+            Concurrency = new Option<int>("--concurrency") { Description = "Lookups in flight at once", DefaultValueFactory = _ => defaultConcurrency };
+            Concurrency.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() is < 1 or > 1024)
+                {
+                    r.AddError("--concurrency must be between 1 and 1024");
+                }
+            });
+            Limit.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() is < 1 or > 50)
+                {
+                    r.AddError("--limit must be between 1 and 50");
                 }
             });
         }
 
-        await all;
+        public Option<int> Duration { get; } = new("--duration") { Description = "Measured seconds (after a 2 s warm-up)", DefaultValueFactory = _ => 10 };
 
-        // Lookups started inside the window may finish after it; the window is stretched to include them.
-        var elapsed = Stopwatch.GetElapsedTime(measureFrom, Math.Max(Stopwatch.GetTimestamp(), stopAt));
-        var latencies = workers.SelectMany(w => w.LatenciesMs).Order().ToArray();
-        var errors = workers.SelectMany(w => w.Errors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value));
-        var errorCount = errors.Values.Sum();
+        public Option<int> Concurrency { get; }
 
-        var table = Tables.New("Metric", "Value").RightAlign(1);
-        table.Row("lookups (ok)", Names.Number(latencies.Length));
-        table.Row("errors", Names.Number(errorCount));
-        table.Row("measured seconds", elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
-        table.Row("throughput (lookups/s)", (latencies.Length / elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture));
-        table.Row("latency p50 (ms)", Ms(Percentile(latencies, 0.50)));
-        table.Row("latency p90 (ms)", Ms(Percentile(latencies, 0.90)));
-        table.Row("latency p99 (ms)", Ms(Percentile(latencies, 0.99)));
-        table.Row("latency max (ms)", Ms(latencies.Length == 0 ? double.NaN : latencies[^1]));
-        AnsiConsole.Write(table);
+        public Option<string> Capability { get; } = new("--capability") { Description = "Capability to look up (only outlets offering it are answered)", DefaultValueFactory = _ => "phone.screen" };
 
-        if (errorCount > 0)
+        public Option<int> Limit { get; } = new("--limit") { Description = "Outlets per answer", DefaultValueFactory = _ => 5 };
+
+        public Option<string> Points { get; } = Names.Choice(
+            "--points",
+            "Lookup locations: population = around the cities of --cities, picked in proportion to population (unknown counts as 1,000), "
+            + $"{LookupPoints.JitterKm:0} km jitter; box = uniform in mainland China's bounding box",
+            PointKinds,
+            defaultValue: "population");
+
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the point sequence; the same seed gives the same points in the same order", DefaultValueFactory = _ => LookupPoints.DefaultSeed };
+
+        public Option<string> Cities { get; } = new("--cities")
         {
-            Tables.Line("errors by status: " + string.Join(", ", errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}")));
-            Tables.Line($"first error: {workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null)}");
-            return 1;
-        }
+            Description = "GeoNames city list for --points population (default: ../shared/data/cities-cn.csv next to the repository root)",
+            HelpName = "csv",
+        };
 
-        return 0;
+        public IEnumerable<Option> All => [Duration, Concurrency, Capability, Limit, Points, Seed, Cities];
+
+        public LookupPoints PointsFor(ParseResult r)
+        {
+            var seed = r.GetValue(Seed);
+            return r.GetValue(Points) == "box"
+                ? LookupPoints.Box(seed)
+                : LookupPoints.Population(r.GetValue(Cities) is { Length: > 0 } path ? Path.GetFullPath(path) : LookupPoints.DefaultCitiesPath(), seed);
+        }
     }
 
-    private static async Task Loop(LocatorService.LocatorServiceClient client, Worker worker, string capability, ServiceMode mode, long measureFrom, long stopAt, CancellationToken ct)
+    /// <summary>The options naming the PostGIS side.</summary>
+    private sealed class BaselineOptions
     {
-        while (!ct.IsCancellationRequested)
+        public Option<string> Pg { get; } = new("--pg")
         {
-            var request = RandomRequest(capability, mode);
-            var begin = Stopwatch.GetTimestamp();
-            if (begin >= stopAt)
-            {
-                return;
-            }
+            Description = "Npgsql connection string of a PostgreSQL database with PostGIS (e.g. \"Host=127.0.0.1;Database=rn_bench;Username=...;Password=...\")",
+            HelpName = "connection-string",
+            Required = true,
+        };
 
-            var counted = begin >= measureFrom;
+        public Option<FileInfo> Outlets { get; } = new("--outlets")
+        {
+            Description = "Outlet file in the format of 'rn import outlets' (.csv or .geojson): the same outlets the server holds",
+            HelpName = "file",
+            Required = true,
+        };
+
+        public Option<string> Table { get; } = new("--table") { Description = "Table for the outlets (rebuilt when the file changes)", DefaultValueFactory = _ => "rn_bench_outlets" };
+
+        public Option<string> Query { get; } = Names.Choice(
+            "--query",
+            "geography = ORDER BY geog <-> point (exact sphere order, the default); geometry = ORDER BY geom <-> point in degrees, 4x the limit re-ranked by sphere distance",
+            Queries,
+            defaultValue: "geography");
+
+        public Option<bool> Reload { get; } = new("--reload") { Description = "Rebuild the table even if it already holds this file" };
+
+        public IEnumerable<Option> All => [Pg, Outlets, Table, Query, Reload];
+
+        public async Task<PostgisBaseline> Open(ParseResult r, LoadOptions load, CancellationToken ct)
+        {
+            var baseline = await PostgisBaseline.Open(
+                r.GetRequiredValue(Pg),
+                r.GetValue(Table) ?? "rn_bench_outlets",
+                r.GetValue(load.Concurrency),
+                r.GetValue(load.Capability) ?? "phone.screen",
+                r.GetValue(load.Limit),
+                Queries[r.GetValue(Query) ?? "geography"],
+                ct);
             try
             {
-                await client.FindNearestOutletsAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct));
-                if (counted)
-                {
-                    worker.LatenciesMs.Add(Stopwatch.GetElapsedTime(begin).TotalMilliseconds);
-                }
+                Tables.Line(await baseline.EnsureOutlets(r.GetRequiredValue(Outlets), r.GetValue(Reload), ct));
+                return baseline;
             }
-            catch (RpcException ex) when (!ct.IsCancellationRequested)
+            catch
             {
-                if (counted)
-                {
-                    worker.Errors[ex.StatusCode] = worker.Errors.GetValueOrDefault(ex.StatusCode) + 1;
-                    worker.FirstError ??= $"{ex.StatusCode}: {ex.Status.Detail}";
-                }
+                await baseline.DisposeAsync();
+                throw;
             }
         }
     }
 
-    private static FindNearestOutletsRequest RandomRequest(string capability, ServiceMode mode) => new()
+    private static Command Lookups(CliApp app)
     {
-        Location = new LatLng
+        var load = new LoadOptions(defaultConcurrency: 8);
+        var mode = Names.Choice("--mode", "Service mode to look up", Names.ServiceModes, defaultValue: "carry-in");
+        var command = new Command("lookups", "Fire FindNearestOutlets at seeded random points in mainland China and report throughput and latency. " + RateLimitNote);
+        foreach (var option in load.All.Append(mode))
         {
-#pragma warning disable CA5394 // Random is fine for picking load-test coordinates.
-            Latitude = MinLatitude + (Random.Shared.NextDouble() * (MaxLatitude - MinLatitude)),
-            Longitude = MinLongitude + (Random.Shared.NextDouble() * (MaxLongitude - MinLongitude)),
-#pragma warning restore CA5394
-        },
-        Capability = capability,
-        ServiceMode = mode,
-    };
+            command.Options.Add(option);
+        }
 
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        command.SetAction(CliApp.Guard(async (r, ct) =>
+        {
+            var points = load.PointsFor(r);
+            var target = Locator(app, r, load, mode);
+            await target.Lookup(points[0], ct); // fails with a plain error on a wrong address, token or capability
+            Tables.Line($"FindNearestOutlets against {Server(app, r)}: {Settings(r, load)}, {Names.Of(ServiceMode(r, mode))}");
+            Tables.Line($"points: {points.Description}");
+            var result = await LoadRun.Run(target, points, r.GetValue(load.Concurrency), TimeSpan.FromSeconds(r.GetValue(load.Duration)), ct);
+            LoadRun.Print(result);
+            return result.Errors > 0 ? 1 : 0;
+        }));
+        return command;
+    }
 
-    private static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString("0.00", CultureInfo.InvariantCulture);
+    private static Command Baseline()
+    {
+        var load = new LoadOptions(defaultConcurrency: 32);
+        var pg = new BaselineOptions();
+        var command = new Command(
+            "baseline",
+            "The same lookups as 'rn bench lookups' as a PostGIS KNN query (capability filter, ORDER BY <-> on a GiST index, LIMIT) on the outlets of a file, "
+            + "prepared, one pooled connection per worker; loads the outlets into a table first if needed");
+        foreach (var option in load.All.Concat(pg.All))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(CliApp.Guard(PostgresErrors(async (r, ct) =>
+        {
+            var points = load.PointsFor(r);
+            await using var baseline = await pg.Open(r, load, ct);
+            await baseline.Answer(points[0], ct);
+            Tables.Line($"PostGIS baseline: {Settings(r, load)}; {baseline.Describe}");
+            Tables.Line($"points: {points.Description}");
+            var result = await LoadRun.Run(baseline, points, r.GetValue(load.Concurrency), TimeSpan.FromSeconds(r.GetValue(load.Duration)), ct);
+            LoadRun.Print(result);
+            return result.Errors > 0 ? 1 : 0;
+        })));
+        return command;
+    }
+
+    private static Command Compare(CliApp app)
+    {
+        var load = new LoadOptions(defaultConcurrency: 32);
+        var pg = new BaselineOptions();
+        var mode = Names.Choice("--mode", "Service mode sent to the server (it does not narrow the answer, only can_take_job)", Names.ServiceModes, defaultValue: "carry-in");
+        var check = new Option<int>("--check") { Description = "Before measuring, ask both sides about this many points of the sequence and compare the answers", DefaultValueFactory = _ => 200 };
+        check.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 100_000)
+            {
+                r.AddError("--check must be between 0 and 100000");
+            }
+        });
+        var command = new Command(
+            "compare",
+            "Run 'rn bench lookups' against the server, then 'rn bench baseline' on PostGIS with the same points, capability, limit and concurrency, "
+            + "and print both side by side with the ratio. --outlets must hold the outlets the server has loaded. " + RateLimitNote);
+        foreach (var option in load.All.Concat(pg.All).Append(mode).Append(check))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(CliApp.Guard(PostgresErrors(async (r, ct) =>
+        {
+            var points = load.PointsFor(r);
+            var server = Locator(app, r, load, mode);
+            await server.Lookup(points[0], ct);
+            await using var baseline = await pg.Open(r, load, ct);
+            var concurrency = r.GetValue(load.Concurrency);
+            var duration = TimeSpan.FromSeconds(r.GetValue(load.Duration));
+            Tables.Line($"RepairNetwork: FindNearestOutlets against {Server(app, r)}, {Names.Of(ServiceMode(r, mode))}");
+            Tables.Line($"PostGIS: {baseline.Describe}");
+            Tables.Line($"both: {Settings(r, load)}; points: {points.Description}");
+
+            if (r.GetValue(check) is var checkCount and > 0)
+            {
+                await CheckAnswers(server, baseline, points, checkCount, ct);
+            }
+
+            var ours = await LoadRun.Run(server, points.Restart(), concurrency, duration, ct);
+            var theirs = await LoadRun.Run(baseline, points.Restart(), concurrency, duration, ct);
+            PrintComparison(ours, theirs);
+            return ours.Errors + theirs.Errors > 0 ? 1 : 0;
+        })));
+        return command;
+    }
+
+    /// <summary>A PostgreSQL failure outside the measured loop (loading the table, the answer check) as a one-line error.</summary>
+    private static Func<ParseResult, CancellationToken, Task<int>> PostgresErrors(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (r, ct) =>
+        {
+            try
+            {
+                return await action(r, ct);
+            }
+            catch (NpgsqlException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new CliException($"PostgreSQL: {ex.Message}");
+            }
+        };
+
+    private static LocatorTarget Locator(CliApp app, ParseResult r, LoadOptions load, Option<string> mode) => new(
+        new LocatorService.LocatorServiceClient(app.Channel(r)),
+        r.GetValue(load.Capability) ?? "phone.screen",
+        ServiceMode(r, mode),
+        r.GetValue(load.Limit));
+
+    private static ServiceMode ServiceMode(ParseResult r, Option<string> mode) => Names.Parse(Names.ServiceModes, r.GetValue(mode), Contracts.V1.ServiceMode.CarryIn);
+
+    private static string Server(CliApp app, ParseResult r) => r.GetValue(app.ServerOption) ?? CliApp.DefaultServer;
+
+    private static string Settings(ParseResult r, LoadOptions load) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"capability {r.GetValue(load.Capability)}, limit {r.GetValue(load.Limit)}, concurrency {r.GetValue(load.Concurrency)}, warm-up {LoadRun.WarmUp.TotalSeconds:0} s, measured {r.GetValue(load.Duration)} s");
+
+    /// <summary>
+    /// Asks both sides about the first points of the sequence one at a time and reports how often
+    /// they name the same outlets in the same order, and how far apart their distances are.
+    /// </summary>
+    private static async Task CheckAnswers(LocatorTarget server, PostgisBaseline baseline, LookupPoints points, int count, CancellationToken ct)
+    {
+        var sameOrder = 0;
+        var sameSet = 0;
+        var maxDistanceGapKm = 0.0;
+        string? firstDifference = null;
+        for (var i = 0; i < count; i++)
+        {
+            var point = points[i];
+            var ours = await server.Answer(point, ct);
+            var theirs = await baseline.Answer(point, ct);
+            if (ours.Select(o => o.OutletId).SequenceEqual(theirs.Select(t => t.OutletId), StringComparer.Ordinal))
+            {
+                sameOrder++;
+                sameSet++;
+                for (var k = 0; k < ours.Count; k++)
+                {
+                    maxDistanceGapKm = Math.Max(maxDistanceGapKm, Math.Abs(ours[k].DistanceKm - theirs[k].DistanceKm));
+                }
+            }
+            else if (ours.Select(o => o.OutletId).Order(StringComparer.Ordinal).SequenceEqual(theirs.Select(t => t.OutletId).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            {
+                sameSet++;
+            }
+            else
+            {
+                firstDifference ??= string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"at ({point.Latitude:0.#####}, {point.Longitude:0.#####}) RepairNetwork: {string.Join(", ", ours.Select(o => $"{o.OutletId} {o.DistanceKm:0.000} km"))}; "
+                    + $"PostGIS: {string.Join(", ", theirs.Select(t => $"{t.OutletId} {t.DistanceKm:0.000} km"))}");
+            }
+        }
+
+        Tables.Line(string.Create(
+            CultureInfo.InvariantCulture,
+            $"answer check on the first {count} points: {sameOrder} identical (same outlets, same order; distances within {maxDistanceGapKm * 1000:0.###} m), "
+            + $"{sameSet - sameOrder} same outlets in another order, {count - sameSet} different"));
+        if (firstDifference is not null)
+        {
+            Tables.Line($"first difference {firstDifference}");
+            Tables.Line("(does the server hold exactly the outlets of --outlets?)");
+        }
+    }
+
+    private static void PrintComparison(LoadResult ours, LoadResult theirs)
+    {
+        static string Ratio(double a, double b) => b > 0 && !double.IsNaN(a) && !double.IsNaN(b) ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
+
+        var table = Tables.New("Metric", ours.Name, theirs.Name, $"{ours.Name} ÷ {theirs.Name}").RightAlign(1, 2, 3);
+        table.Row("lookups (ok)", Names.Number(ours.Ok), Names.Number(theirs.Ok), string.Empty);
+        table.Row("errors", Names.Number(ours.Errors), Names.Number(theirs.Errors), string.Empty);
+        table.Row("measured seconds", ours.Seconds.ToString("0.00", CultureInfo.InvariantCulture), theirs.Seconds.ToString("0.00", CultureInfo.InvariantCulture), string.Empty);
+        table.Row("throughput (lookups/s)", LoadRun.PerSecond(ours.Throughput), LoadRun.PerSecond(theirs.Throughput), Ratio(ours.Throughput, theirs.Throughput));
+        table.Row(
+            "outlets per answer (mean)",
+            ours.Ok == 0 ? "-" : ((double)ours.OutletsReturned / ours.Ok).ToString("0.00", CultureInfo.InvariantCulture),
+            theirs.Ok == 0 ? "-" : ((double)theirs.OutletsReturned / theirs.Ok).ToString("0.00", CultureInfo.InvariantCulture),
+            string.Empty);
+        foreach (var (label, p) in new[] { ("latency p50 (ms)", 0.50), ("latency p90 (ms)", 0.90), ("latency p99 (ms)", 0.99) })
+        {
+            table.Row(label, LoadRun.Ms(ours.P(p)), LoadRun.Ms(theirs.P(p)), Ratio(ours.P(p), theirs.P(p)));
+        }
+
+        table.Row("latency max (ms)", LoadRun.Ms(ours.Max), LoadRun.Ms(theirs.Max), Ratio(ours.Max, theirs.Max));
+        AnsiConsole.Write(table);
+        LoadRun.PrintErrors(ours);
+        LoadRun.PrintErrors(theirs);
+
+        var ratio = theirs.Throughput > 0 ? ours.Throughput / theirs.Throughput : double.NaN;
+        var p99 = ours.P(0.99);
+        var throughputMet = ratio >= 2;
+        var p99Met = p99 <= 5;
+        Tables.Line(string.Create(
+            CultureInfo.InvariantCulture,
+            $"target (issue 7: ≥ 2× PostGIS throughput at concurrency 32, p99 ≤ 5 ms): throughput {ratio:0.00}× ({(throughputMet ? "met" : "missed")}), "
+            + $"p99 {p99:0.00} ms ({(p99Met ? "met" : "missed")}){(ours.Concurrency != 32 ? $" [measured at concurrency {ours.Concurrency}]" : string.Empty)}"));
+    }
 }
