@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
 using RepairNetwork.Domain.Orders;
@@ -79,6 +81,24 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal(RepairOrderStatus.Assigned, order.Status);
         Assert.Equal(outlet, order.Assignment?.OutletId);
         Assert.Equal([order.OrderId], (await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
+    }
+
+    [Fact]
+    public async Task A_dispatch_resumed_after_a_crash_keeps_the_booking_an_outlet_already_holds_instead_of_booking_a_second_outlet()
+    {
+        var nearest = await CreateOutlet("RESUME-NEAR", new GeoPoint(-30, 20), capacity: 1);
+        var farther = await CreateOutlet("RESUME-FAR", new GeoPoint(-30.05, 20), capacity: 5);
+        var request = Request("resume-after-crash", new GeoPoint(-30.001, 20));
+        var orderId = RepairRequests.OrderIdFor(request.RequestId);
+
+        // The earlier attempt booked the nearest outlet (now full) and died before saving the order.
+        Assert.True((await fixture.Grains.GetGrain<IOutletGrain>(nearest).TryBook(orderId, request.Job)).Booked);
+        var dispatcher = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<Dispatcher>();
+
+        var resumed = await dispatcher.Dispatch(orderId, request.Job, resuming: true);
+
+        Assert.Equal(nearest, resumed.Assignment?.OutletId);
+        Assert.Empty((await fixture.Grains.GetGrain<IOutletGrain>(farther).ListJobs(0, 10)).OrderIds);
     }
 
     private async Task<string> CreateOutlet(string id, GeoPoint location, int capacity)

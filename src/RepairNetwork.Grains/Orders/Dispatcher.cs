@@ -48,13 +48,23 @@ public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<Pass
 /// </summary>
 public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, IOptions<DispatchOptions> options)
 {
-    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job)
+    /// <param name="resuming">
+    /// The order was dispatched before and the outcome may not have been saved (a crash, a lost reply):
+    /// an outlet may already hold its booking, so that booking is found and kept instead of booking a
+    /// second outlet. Costs one read per nearby candidate, on this rare path only.
+    /// </param>
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, bool resuming = false)
     {
         var settings = options.Value;
         var maxKm = settings.MaxDistanceKm(job.Mode);
         var passedOver = ImmutableArray.CreateBuilder<PassedOverOutlet>();
         var examined = 0;
         var now = clock.GetUtcNow();
+
+        if (resuming && await FindExistingBooking(orderId, job, maxKm) is { } kept)
+        {
+            return new DispatchOutcome(kept, [], string.Empty);
+        }
 
         foreach (var (listing, distance) in index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm))
         {
@@ -99,5 +109,30 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
         ImmutableArray<PassedOverOutlet> Recorded(ImmutableArray<PassedOverOutlet>.Builder all) =>
             [.. all.Take(settings.MaxPassedOverRecorded)];
+    }
+
+    private async Task<Assignment?> FindExistingBooking(string orderId, JobRequirement job, double maxKm)
+    {
+        // The same candidates an earlier attempt could have booked: nearest capable-looking outlets.
+        var candidates = index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm)
+            .Take(options.Value.MaxOutletsExamined)
+            .ToList();
+        var bookings = await Task.WhenAll(candidates.Select(c => grains.GetGrain<IOutletGrain>(c.Listing.OutletId).FindBooking(orderId)));
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (bookings[i] is { } booking)
+            {
+                return new Assignment
+                {
+                    OutletId = candidates[i].Listing.OutletId,
+                    OutletName = booking.Listing.Profile.Name,
+                    DistanceKm = candidates[i].DistanceKm,
+                    BookedForDate = booking.LocalDate,
+                    AssignedAt = clock.GetUtcNow(),
+                };
+            }
+        }
+
+        return null;
     }
 }

@@ -50,13 +50,13 @@ public sealed class RepairOrderGrain(
                 throw DomainException.AlreadyExists($"request_id '{Identifiers.Truncate(request.RequestId)}' was already used for a different repair order ({OrderId})");
             }
 
-            return existing.Status == RepairOrderStatus.Created ? await Dispatch(existing) : existing;
+            return existing.Status == RepairOrderStatus.Created ? await Dispatch(existing, resuming: true) : existing;
         }
 
         var order = RepairOrder.Receive(OrderId, request, clock.GetUtcNow());
         state.State.Order = order;
         await state.WriteOrRollbackAsync(this);
-        return await Dispatch(order);
+        return await Dispatch(order, resuming: false);
     }
 
     public Task<RepairOrder> Get() =>
@@ -71,7 +71,7 @@ public sealed class RepairOrderGrain(
 
         if (state.State.Order is { Status: RepairOrderStatus.Unassigned } order)
         {
-            await Dispatch(order);
+            await Dispatch(order, resuming: true);
         }
         else
         {
@@ -80,9 +80,9 @@ public sealed class RepairOrderGrain(
         }
     }
 
-    private async Task<RepairOrder> Dispatch(RepairOrder order)
+    private async Task<RepairOrder> Dispatch(RepairOrder order, bool resuming)
     {
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job);
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming);
         var dispatched = outcome.Assignment is { } assignment
             ? order.AssignTo(assignment, outcome.PassedOver)
             : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver);

@@ -39,6 +39,10 @@ public interface IOutletGrain : IGrainWithStringKey
     /// <summary>Books one unit of today's capacity for an order if every rule passes. Idempotent per order.</summary>
     Task<BookingResult> TryBook(string orderId, JobRequirement job);
 
+    /// <summary>The booking this outlet holds for an order, or null; lets an interrupted dispatch resume.</summary>
+    [ReadOnly]
+    Task<BookingResult?> FindBooking(string orderId);
+
     /// <summary>Order ids booked here, newest first, starting at <paramref name="skip"/>.</summary>
     [ReadOnly]
     Task<JobFeedPage> ListJobs(int skip, int take);
@@ -263,6 +267,11 @@ public sealed class OutletGrain(
         await state.WriteOrRollbackAsync(this);
         return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = listing };
     }
+
+    public Task<BookingResult?> FindBooking(string orderId) =>
+        Task.FromResult(state.State.Profile is not null && state.State.Bookings.TryGetValue(orderId, out var day)
+            ? new BookingResult { Booked = true, LocalDate = day, Reasons = [], Listing = Listing() }
+            : null);
 
     public Task<JobFeedPage> ListJobs(int skip, int take)
     {
