@@ -43,13 +43,13 @@ public sealed class RepairOrderTests
     }
 
     [Fact]
-    public void Assigning_a_created_order_records_the_outlet_and_the_outlets_passed_over()
+    public void Offering_a_created_order_records_the_outlet_and_the_outlets_passed_over()
     {
         var order = RepairOrder.Receive("RO-1", Request(), Now);
 
-        var assigned = order.AssignTo(AssignmentTo("sh-001"), PassedOver);
+        var assigned = order.Offer(AssignmentTo("sh-001"), PassedOver, Now);
 
-        Assert.Equal(RepairOrderStatus.Assigned, assigned.Status);
+        Assert.Equal(RepairOrderStatus.Offered, assigned.Status);
         Assert.Equal("sh-001", assigned.Assignment?.OutletId);
         Assert.Equal("sh-002", Assert.Single(assigned.PassedOver).OutletId);
         Assert.Equal(string.Empty, assigned.UnassignedReason);
@@ -61,7 +61,7 @@ public sealed class RepairOrderTests
     {
         var order = RepairOrder.Receive("RO-1", Request(), Now);
 
-        var unassigned = order.MarkUnassigned("no outlet within 200 km has capacity", PassedOver);
+        var unassigned = order.MarkUnassigned("no outlet within 200 km has capacity", PassedOver, Now);
 
         Assert.Equal(RepairOrderStatus.Unassigned, unassigned.Status);
         Assert.Null(unassigned.Assignment);
@@ -70,34 +70,34 @@ public sealed class RepairOrderTests
     }
 
     [Fact]
-    public void An_order_cannot_be_assigned_twice()
+    public void An_offered_order_cannot_be_offered_to_a_second_outlet()
     {
-        var assigned = RepairOrder.Receive("RO-1", Request(), Now).AssignTo(AssignmentTo("sh-001"), []);
+        var assigned = RepairOrder.Receive("RO-1", Request(), Now).Offer(AssignmentTo("sh-001"), [], Now);
 
-        var ex = AssertPrecondition(() => assigned.AssignTo(AssignmentTo("sh-002"), []));
+        var ex = AssertPrecondition(() => assigned.Offer(AssignmentTo("sh-002"), [], Now));
 
         Assert.Contains("RO-1", ex.Message, StringComparison.Ordinal);
         Assert.Equal("sh-001", assigned.Assignment?.OutletId);
     }
 
     [Fact]
-    public void An_assigned_order_cannot_be_marked_unassigned()
+    public void An_offered_order_cannot_be_marked_unassigned()
     {
         var order = RepairOrder.Receive("RO-1", Request(), Now);
 
-        AssertPrecondition(() => order.AssignTo(AssignmentTo("sh-001"), []).MarkUnassigned("late", []));
+        AssertPrecondition(() => order.Offer(AssignmentTo("sh-001"), [], Now).MarkUnassigned("late", [], Now));
     }
 
     [Fact]
-    public void An_unassigned_order_is_assigned_by_a_later_dispatch_or_stays_unassigned_with_the_latest_reason()
+    public void An_unassigned_order_is_offered_by_a_later_dispatch_or_stays_unassigned_with_the_latest_reason()
     {
-        var unassigned = RepairOrder.Receive("RO-1", Request(), Now).MarkUnassigned("none", []);
+        var unassigned = RepairOrder.Receive("RO-1", Request(), Now).MarkUnassigned("none", [], Now);
 
-        var stillUnassigned = unassigned.MarkUnassigned("still none", []);
-        var assigned = unassigned.AssignTo(AssignmentTo("sh-001"), []);
+        var stillUnassigned = unassigned.MarkUnassigned("still none", [], Now);
+        var assigned = unassigned.Offer(AssignmentTo("sh-001"), [], Now);
 
         Assert.Equal("still none", stillUnassigned.UnassignedReason);
-        Assert.Equal(RepairOrderStatus.Assigned, assigned.Status);
+        Assert.Equal(RepairOrderStatus.Offered, assigned.Status);
         Assert.Equal("sh-001", assigned.Assignment?.OutletId);
         Assert.Equal(string.Empty, assigned.UnassignedReason);
     }

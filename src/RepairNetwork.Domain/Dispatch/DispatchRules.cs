@@ -51,6 +51,9 @@ public static class DispatchRules
         return reasons.ToImmutable();
     }
 
+    /// <summary>Why an outlet that declined a job, or let its offer lapse, is not offered it again.</summary>
+    public static Unavailability AlreadyTurnedDown { get; } = new() { Code = UnavailabilityCode.TurnedDownThisJob, Message = "declined this job or let the offer lapse" };
+
     /// <summary>The capacity rule for the outlet's local day.</summary>
     public static Unavailability? CapacityReason(int bookedOnDay, int dailyCapacity, DateOnly localDay) =>
         bookedOnDay >= dailyCapacity

@@ -25,6 +25,8 @@ public enum UnavailabilityCode
     CapabilityNotOffered = 5,
     NoCertifiedTechnicianOnShift = 6,
     CapacityFullToday = 7,
+    /// <summary>The outlet declined this job or let its offer lapse.</summary>
+    TurnedDownThisJob = 8,
 }
 
 /// <summary>One reason, with words a call-center agent can read out.</summary>

@@ -28,6 +28,9 @@ public sealed record OutletListing
 
     [Id(5)] public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Customer ratings and on-time completions so far; a dispatch tie-breaker.</summary>
+    [Id(6)] public ServiceScore Score { get; init; } = ServiceScore.None;
+
     public string OutletId => Profile.OutletId;
 
     /// <summary>Folds a roster into the per-capability certification summary the index needs.</summary>

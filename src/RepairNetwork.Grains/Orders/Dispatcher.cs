@@ -30,6 +30,18 @@ public sealed class DispatchOptions
     /// <summary>Passed-over outlets kept on an order, nearest first.</summary>
     public int MaxPassedOverRecorded { get; set; } = 20;
 
+    /// <summary>
+    /// How many km of distance an outlet's service quality (rating, on-time rate) may make up. The
+    /// best outlet can overtake a worse one at most this much nearer; 0 ranks by distance alone.
+    /// </summary>
+    public double QualityTieBreakKm { get; set; } = 1.0;
+
+    /// <summary>
+    /// How often a due service-level reminder repeats until the order acts on it; each order's
+    /// reminder is re-aimed at its next deadline, so this only matters when a tick is missed.
+    /// </summary>
+    public TimeSpan ServiceLevelCheckPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     public double MaxDistanceKm(ServiceMode mode) => mode switch
     {
         ServiceMode.CarryIn => CarryInMaxDistanceKm,
@@ -53,7 +65,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// an outlet may already hold its booking, so that booking is found and kept instead of booking a
     /// second outlet. Costs one read per nearby candidate, on this rare path only.
     /// </param>
-    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, bool resuming = false)
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null)
     {
         var settings = options.Value;
         var maxKm = settings.MaxDistanceKm(job.Mode);
@@ -61,13 +73,22 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         var examined = 0;
         var now = clock.GetUtcNow();
 
-        if (resuming && await FindExistingBooking(orderId, job, maxKm) is { } kept)
+        excludedOutlets ??= [];
+        if (resuming && await FindExistingBooking(orderId, job, maxKm, excludedOutlets) is { } kept)
         {
             return new DispatchOutcome(kept, [], string.Empty);
         }
 
-        foreach (var (listing, distance) in index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm))
+        var candidates = DispatchRanking.Rank(index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm), settings.QualityTieBreakKm);
+        foreach (var (listing, distance) in candidates)
         {
+            if (excludedOutlets.Contains(listing.OutletId))
+            {
+                // Declined this job or let its offer lapse: never offered it again.
+                passedOver.Add(new PassedOverOutlet { OutletId = listing.OutletId, DistanceKm = distance, Reasons = [DispatchRules.AlreadyTurnedDown] });
+                continue;
+            }
+
             if (++examined > settings.MaxOutletsExamined)
             {
                 break;
@@ -111,10 +132,11 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             [.. all.Take(settings.MaxPassedOverRecorded)];
     }
 
-    private async Task<Assignment?> FindExistingBooking(string orderId, JobRequirement job, double maxKm)
+    private async Task<Assignment?> FindExistingBooking(string orderId, JobRequirement job, double maxKm, IReadOnlyCollection<string> excludedOutlets)
     {
         // The same candidates an earlier attempt could have booked: nearest capable-looking outlets.
         var candidates = index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm)
+            .Where(c => !excludedOutlets.Contains(c.Listing.OutletId))
             .Take(options.Value.MaxOutletsExamined)
             .ToList();
         var bookings = await Task.WhenAll(candidates.Select(c => grains.GetGrain<IOutletGrain>(c.Listing.OutletId).FindBooking(orderId)));

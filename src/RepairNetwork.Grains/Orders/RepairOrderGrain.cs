@@ -1,47 +1,105 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using RepairNetwork.Domain;
+using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
+using RepairNetwork.Domain.Warranty;
+using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Inventory;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Grains.ServiceLevels;
 
 namespace RepairNetwork.Grains.Orders;
 
-/// <summary>One repair order: stored first, then dispatched, so it is never lost.</summary>
+/// <summary>One repair order: the lifecycle state machine, its timers and the effects of each step.</summary>
 public interface IRepairOrderGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Creates and dispatches the order. A retry with the same request returns the order (finishing a
     /// dispatch that was interrupted); a different request under the same id is ALREADY_EXISTS.
     /// </summary>
-    Task<RepairOrder> Create(RepairRequest request);
+    Task<RepairOrder> Create(RepairRequest request, Actor by);
 
     [ReadOnly]
     Task<RepairOrder> Get();
+
+    Task<RepairOrder> Accept(Actor by);
+
+    Task<RepairOrder> DeclineOffer(Actor by, string reason);
+
+    /// <summary>Puts the named technician on the order, or the least loaded qualifying one when none is named.</summary>
+    Task<RepairOrder> AssignTechnician(Actor by, string? technicianId);
+
+    Task<RepairOrder> Diagnose(Actor by, Diagnosis diagnosis);
+
+    /// <summary>Quotes labour and parts; part lines are priced by the caller from the parts catalog.</summary>
+    Task<RepairOrder> SubmitQuote(Actor by, ImmutableArray<QuoteLine> lines, string reason);
+
+    Task<RepairOrder> ApproveQuote(Actor by, int quoteVersion, string note);
+
+    Task<RepairOrder> DeclineQuote(Actor by, int quoteVersion, string note);
+
+    Task<RepairOrder> StartRepair(Actor by);
+
+    /// <summary>Completes the repair and consumes the replaced parts from the outlet's stock, exactly once.</summary>
+    Task<RepairOrder> Complete(Actor by, string workDone, ImmutableArray<ReplacedPart> partsReplaced);
+
+    Task<RepairOrder> Collect(Actor by);
+
+    Task<RepairOrder> Close(Actor by);
+
+    Task<RepairOrder> Cancel(Actor by, string reason);
+
+    Task<RepairOrder> Rate(Actor by, int rating, string comment);
+
+    Task<RepairOrder> FileComplaint(Actor by, string complaintId, string text);
+
+    Task<RepairOrder> ResolveComplaint(Actor by, string complaintId, string resolution);
+
+    /// <summary>Acts on every timer that is due by now (what the SLA reminder calls); safe to call any time.</summary>
+    Task<RepairOrder> CheckTimers();
+
+    /// <summary>The order once its revision passes <paramref name="afterRevision"/>, or as it is after <paramref name="maxWait"/>.</summary>
+    [AlwaysInterleave]
+    Task<RepairOrder> WaitForChange(int afterRevision, TimeSpan maxWait);
 }
 
 [GenerateSerializer, Alias("rn.RepairOrderState")]
 public sealed class RepairOrderState
 {
     [Id(0)] public RepairOrder? Order { get; set; }
+
+    /// <summary>Audit entries up to here have had their effects (outlet feed, bookings, log) carried out.</summary>
+    [Id(1)] public int EffectsDoneThrough { get; set; }
+
+    /// <summary>When the SLA reminder is set to fire next; null when none is registered.</summary>
+    [Id(2)] public DateTimeOffset? TimerDueAt { get; set; }
 }
 
 /// <remarks>
-/// An order no outlet could take keeps a durable reminder that dispatches it again every
-/// <see cref="DispatchOptions.UnassignedRetryPeriod"/> until an outlet takes it, so an outlet that
-/// reopens or gets capacity back picks up waiting work, across restarts.
+/// Each step commits the new order first, then carries out its effects (job events, releasing a
+/// booking, re-dispatching, the service log), all idempotent, and records how far it got; a crash
+/// in between is finished by the next step, a retry, or the SLA reminder. An order no outlet could
+/// take also keeps the retry-dispatch reminder, so an outlet that reopens picks up waiting work.
 /// </remarks>
 public sealed class RepairOrderGrain(
     [PersistentState("repair-order", StorageNames.Repair)] IPersistentState<RepairOrderState> state,
     Dispatcher dispatcher,
+    IOutletIndex index,
     TimeProvider clock,
     IOptions<DispatchOptions> options) : Grain, IRepairOrderGrain, IRemindable
 {
     public const string RetryDispatchReminder = "retry-dispatch";
+    public const string ServiceLevelReminder = "sla";
+
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string OrderId => this.GetPrimaryKeyString();
 
-    public async Task<RepairOrder> Create(RepairRequest request)
+    public async Task<RepairOrder> Create(RepairRequest request, Actor by)
     {
         if (state.State.Order is { } existing)
         {
@@ -50,42 +108,231 @@ public sealed class RepairOrderGrain(
                 throw DomainException.AlreadyExists($"request_id '{Identifiers.Truncate(request.RequestId)}' was already used for a different repair order ({OrderId})");
             }
 
-            return existing.Status == RepairOrderStatus.Created ? await Dispatch(existing, resuming: true) : existing;
+            return await Settle(existing);
         }
 
-        var order = RepairOrder.Receive(OrderId, request, clock.GetUtcNow());
-        state.State.Order = order;
-        await state.WriteOrRollbackAsync(this);
-        return await Dispatch(order, resuming: false);
+        var policy = await GrainFactory.GetGrain<ICategoryPolicyGrain>(request.Product.Category).Get();
+        var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow());
+        await Commit(order);
+        return await Settle(order);
     }
 
-    public Task<RepairOrder> Get() =>
-        Task.FromResult(state.State.Order ?? throw DomainException.NotFound("repair order", OrderId));
+    public Task<RepairOrder> Get() => Task.FromResult(Require());
+
+    public Task<RepairOrder> Accept(Actor by) => Step(o => o.Accept(by, clock.GetUtcNow()));
+
+    public Task<RepairOrder> DeclineOffer(Actor by, string reason) => Step(o => o.DeclineOffer(by, reason, clock.GetUtcNow()));
+
+    public async Task<RepairOrder> AssignTechnician(Actor by, string? technicianId)
+    {
+        var order = Require();
+        if (order.Assignment is null || order.IsFinished)
+        {
+            // Let the domain name the precondition.
+            return await Step(o => o.AssignTechnician(by, technicianId ?? string.Empty, clock.GetUtcNow()));
+        }
+
+        var chosen = await Outlet(order.Assignment.OutletId).AssignTechnician(OrderId, technicianId, order.Request.Job.Capability);
+        return await Step(o => o.AssignTechnician(by, chosen, clock.GetUtcNow()));
+    }
+
+    public async Task<RepairOrder> Diagnose(Actor by, Diagnosis diagnosis)
+    {
+        var order = Require();
+        var now = clock.GetUtcNow();
+        var today = order.Assignment is { } held && index.Current.Find(held.OutletId) is { } outlet
+            ? outlet.Profile.Hours.LocalDate(now)
+            : DateOnly.FromDateTime(now.UtcDateTime);
+        var warranty = WarrantyRules.AtDiagnosis(order.EffectivePolicy, order.Request.Product.PurchaseDate, today, diagnosis.Findings);
+        var diagnosed = await Step(o => o.Diagnose(by, diagnosis, warranty, now));
+        return diagnosed.WantsLoaner ? await TryIssueLoaner(by, diagnosed) : diagnosed;
+    }
+
+    public Task<RepairOrder> SubmitQuote(Actor by, ImmutableArray<QuoteLine> lines, string reason)
+    {
+        var order = Require();
+        var policy = order.EffectivePolicy;
+        var warranty = order.Warranty;
+        // The warranty decides line by line what the customer pays: labour follows the unit's cover.
+        var priced = lines.Select(l => l with
+        {
+            CoveredByWarranty = warranty is not null && (l.Kind == QuoteLineKind.Part
+                ? warranty.Covers(l.Sku, policy)
+                : warranty.CustomerPays == CustomerCharge.Nothing),
+        }).ToImmutableArray();
+        var quote = new Quote { Version = 0, Lines = priced, Currency = policy.Currency, QuotedAt = clock.GetUtcNow(), Reason = reason };
+        return Step(o => o.SubmitQuote(by, quote, clock.GetUtcNow()));
+    }
+
+    public Task<RepairOrder> ApproveQuote(Actor by, int quoteVersion, string note) => Step(o => o.ApproveQuote(by, quoteVersion, note, clock.GetUtcNow()));
+
+    public Task<RepairOrder> DeclineQuote(Actor by, int quoteVersion, string note) => Step(o => o.DeclineQuote(by, quoteVersion, note, clock.GetUtcNow()));
+
+    public async Task<RepairOrder> StartRepair(Actor by)
+    {
+        var order = Require();
+        if (order.Status is RepairOrderStatus.Diagnosed or RepairOrderStatus.Approved && string.IsNullOrEmpty(order.TechnicianId))
+        {
+            // The platform picks the least loaded qualifying technician when the outlet has not.
+            order = await AssignTechnician(by, null);
+        }
+
+        return await Step(o => o.StartRepair(by, clock.GetUtcNow()));
+    }
+
+    public async Task<RepairOrder> Complete(Actor by, string workDone, ImmutableArray<ReplacedPart> partsReplaced)
+    {
+        var order = Require();
+        var now = clock.GetUtcNow();
+        var record = new RepairRecord { WorkDone = workDone, TechnicianId = order.TechnicianId, PartsReplaced = partsReplaced, CompletedAt = now };
+        var completed = order.Complete(by, record, now);
+        if (completed.Revision == order.Revision)
+        {
+            return order;
+        }
+
+        // Parts leave the shelf before the order says so; each consumption is keyed by order and SKU,
+        // so a retry after a crash here replays instead of consuming twice.
+        var stock = GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment!.OutletId);
+        foreach (var part in partsReplaced)
+        {
+            await stock.Adjust(new StockAdjustment
+            {
+                Sku = part.Sku,
+                Kind = StockAdjustmentKind.Consume,
+                Quantity = part.Quantity,
+                Reason = $"repair {OrderId}",
+                IdempotencyKey = $"repair:{OrderId}:{part.Sku}",
+            });
+        }
+
+        return await Step(o => o.Complete(by, record, now));
+    }
+
+    public Task<RepairOrder> Collect(Actor by) => Step(o => o.Collect(by, clock.GetUtcNow()));
+
+    public Task<RepairOrder> Close(Actor by) => Step(o => o.Close(by, clock.GetUtcNow()));
+
+    public Task<RepairOrder> Cancel(Actor by, string reason) => Step(o => o.Cancel(by, reason, clock.GetUtcNow()));
+
+    public Task<RepairOrder> Rate(Actor by, int rating, string comment) => Step(o => o.Rate(by, rating, comment, clock.GetUtcNow()));
+
+    public Task<RepairOrder> FileComplaint(Actor by, string complaintId, string text) => Step(o => o.FileComplaint(by, complaintId, text, clock.GetUtcNow()));
+
+    public Task<RepairOrder> ResolveComplaint(Actor by, string complaintId, string resolution) => Step(o => o.ResolveComplaint(by, complaintId, resolution, clock.GetUtcNow()));
+
+    public async Task<RepairOrder> CheckTimers()
+    {
+        var order = Require();
+        var now = clock.GetUtcNow();
+        order = await Step(o => o.ExpireOffer(now));
+        order = await Step(o => o.RecordMissedDeadlines(now));
+        return await Settle(order);
+    }
+
+    public async Task<RepairOrder> WaitForChange(int afterRevision, TimeSpan maxWait)
+    {
+        var order = Require();
+        if (order.Revision <= afterRevision && maxWait > TimeSpan.Zero)
+        {
+            // Real time: a network wait, not a business rule.
+            await Task.WhenAny(_changed.Task, Task.Delay(maxWait));
+        }
+
+        return Require();
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != RetryDispatchReminder)
+        if (state.State.Order is not { } order)
         {
+            await Unregister(reminderName);
             return;
         }
 
-        if (state.State.Order is { Status: RepairOrderStatus.Unassigned } order)
+        if (reminderName == ServiceLevelReminder)
         {
-            await Dispatch(order, resuming: true);
+            await CheckTimers();
         }
-        else
+        else if (reminderName == RetryDispatchReminder)
         {
-            // Assigned meanwhile (or never stored): nothing left to retry.
-            await StopRetrying();
+            if (order.Status == RepairOrderStatus.Unassigned)
+            {
+                await Dispatch(order);
+            }
+            else
+            {
+                await Unregister(RetryDispatchReminder);
+            }
         }
     }
 
-    private async Task<RepairOrder> Dispatch(RepairOrder order, bool resuming)
+    // ---- the step machinery ----------------------------------------------------------------
+
+    private RepairOrder Require() => state.State.Order ?? throw DomainException.NotFound("repair order", OrderId);
+
+    /// <summary>Applies one domain step; an unchanged order (a retried step) changes nothing.</summary>
+    private async Task<RepairOrder> Step(Func<RepairOrder, RepairOrder> change)
     {
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming);
+        var before = Require();
+        var after = change(before);
+        if (after.Revision == before.Revision && after == before)
+        {
+            return await Settle(before);
+        }
+
+        await Commit(after);
+        return await Settle(after);
+    }
+
+    private async Task Commit(RepairOrder order)
+    {
+        state.State.Order = order;
+        await state.WriteOrRollbackAsync(this);
+        var changed = _changed;
+        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+
+    /// <summary>
+    /// Brings everything outside the order in line with it: carries out pending effects, dispatches
+    /// an order no outlet holds, and sets the SLA reminder for the next deadline.
+    /// </summary>
+    private async Task<RepairOrder> Settle(RepairOrder order)
+    {
+        for (var rounds = 0; rounds < 100; rounds++)
+        {
+            if (state.State.EffectsDoneThrough < order.Revision)
+            {
+                foreach (var entry in order.Audit.Skip(state.State.EffectsDoneThrough))
+                {
+                    await CarryOut(order, entry);
+                }
+
+                state.State.EffectsDoneThrough = order.Revision;
+                await state.WriteOrRollbackAsync(this);
+            }
+
+            if (order.Status != RepairOrderStatus.Created)
+            {
+                break;
+            }
+
+            // Stored but held by no outlet: a new order, or one an outlet just declined or let lapse.
+            order = await Dispatch(order);
+        }
+
+        await ScheduleTimer(order);
+        return order;
+    }
+
+    private async Task<RepairOrder> Dispatch(RepairOrder order)
+    {
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets);
+        var now = clock.GetUtcNow();
         var dispatched = outcome.Assignment is { } assignment
-            ? order.AssignTo(assignment, outcome.PassedOver)
-            : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver);
+            ? order.Offer(assignment, outcome.PassedOver, now)
+            : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver, now);
         if (dispatched.Status == RepairOrderStatus.Unassigned && order.Status != RepairOrderStatus.Unassigned)
         {
             // Reminder and queue entry first: if the write below fails, a retry still happens.
@@ -94,20 +341,148 @@ public sealed class RepairOrderGrain(
             await GrainFactory.GetGrain<IUnassignedOrdersGrain>(UnassignedOrdersGrain.NetworkKey).Add(order.OrderId);
         }
 
-        state.State.Order = dispatched;
-        await state.WriteOrRollbackAsync(this);
-
-        if (dispatched.Status == RepairOrderStatus.Assigned && order.Status == RepairOrderStatus.Unassigned)
+        if (dispatched != order)
         {
-            await StopRetrying();
+            await Commit(dispatched);
+        }
+
+        if (dispatched.Status == RepairOrderStatus.Offered && order.Status == RepairOrderStatus.Unassigned)
+        {
+            await Unregister(RetryDispatchReminder);
         }
 
         return dispatched;
     }
 
-    private async Task StopRetrying()
+    /// <summary>The effects of one audit entry; each is idempotent, so replaying it is harmless.</summary>
+    private async Task CarryOut(RepairOrder order, AuditEntry entry)
     {
-        if (await this.GetReminder(RetryDispatchReminder) is { } reminder)
+        var outletId = entry.OutletId;
+        var outlet = string.IsNullOrEmpty(outletId) ? null : Outlet(outletId);
+        switch (entry.Action)
+        {
+            case OrderAction.OfferDeclined or OrderAction.OfferTimedOut:
+                await outlet!.ReleaseBooking(OrderId);
+                break;
+            case OrderAction.Cancelled when outlet is not null:
+                await outlet.ReleaseBooking(OrderId);
+                await outlet.ReleaseTechnician(OrderId);
+                break;
+            case OrderAction.QuoteDeclined or OrderAction.Completed when outlet is not null:
+                await outlet.ReleaseTechnician(OrderId);
+                break;
+        }
+
+        if (entry.Action == OrderAction.Cancelled && order.Loaner is { ReturnedAt: null } || entry.Action == OrderAction.LoanerReturned)
+        {
+            await ReturnLoaner(order);
+        }
+
+        if (entry.Action == OrderAction.Completed && outlet is not null)
+        {
+            await outlet.RecordServiceOutcome($"completed:{OrderId}", order.CompletedOnTime ?? true, null);
+        }
+
+        if (entry.Action == OrderAction.Rated && outlet is not null && order.Feedback is { } feedback)
+        {
+            await outlet.RecordServiceOutcome($"rated:{OrderId}", null, feedback.Rating);
+        }
+
+        if (outlet is not null && JobEventFor(entry.Action) is { } kind)
+        {
+            await outlet.AppendJobEvent(new JobEvent { OrderId = OrderId, Kind = kind, At = entry.At, Detail = entry.Detail, OrderRevision = entry.Sequence });
+        }
+
+        if (ServiceEvent.IsServiceLevel(entry.Action))
+        {
+            var region = outlet is null ? string.Empty : RegionOf(outletId);
+            await GrainFactory.GetGrain<IServiceLogGrain>(ServiceLogBuckets.Key(region, entry.At)).Append(new ServiceEvent
+            {
+                OrderId = OrderId,
+                OrderRevision = entry.Sequence,
+                Action = entry.Action,
+                At = entry.At,
+                OutletId = outletId,
+                Region = region,
+                Detail = entry.Detail,
+            });
+        }
+    }
+
+    private static JobEventKind? JobEventFor(OrderAction action) => action switch
+    {
+        OrderAction.Offered => JobEventKind.Offered,
+        OrderAction.OfferTimedOut => JobEventKind.OfferWithdrawn,
+        OrderAction.OfferDeclined => JobEventKind.Declined,
+        OrderAction.Accepted => JobEventKind.Accepted,
+        OrderAction.Cancelled => JobEventKind.Cancelled,
+        OrderAction.QuoteApproved => JobEventKind.QuoteApproved,
+        OrderAction.QuoteDeclined => JobEventKind.QuoteDeclined,
+        OrderAction.ResponseDeadlineMissed or OrderAction.CompletionDeadlineMissed or OrderAction.ComplaintDeadlineMissed => JobEventKind.DeadlineMissed,
+        OrderAction.ComplaintFiled => JobEventKind.ComplaintFiled,
+        OrderAction.Completed => JobEventKind.Completed,
+        OrderAction.Collected => JobEventKind.Collected,
+        _ => null,
+    };
+
+    private string RegionOf(string outletId) => index.Current.Find(outletId) is null ? string.Empty : string.Empty; // REGION-PENDING
+
+    private async Task<RepairOrder> TryIssueLoaner(Actor by, RepairOrder order)
+    {
+        var sku = order.EffectivePolicy.LoanerSku;
+        var stock = GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment!.OutletId);
+        var level = (await stock.Get([sku])).Levels.Single();
+        if (level.Available < 1)
+        {
+            return order; // none on the shelf: the diagnosis stands without a loaner
+        }
+
+        await stock.Adjust(new StockAdjustment { Sku = sku, Kind = StockAdjustmentKind.Consume, Quantity = 1, Reason = $"loaner lent for {OrderId}", IdempotencyKey = $"loaner-out:{OrderId}" });
+        return await Step(o => o.IssueLoaner(by, sku, clock.GetUtcNow()));
+    }
+
+    private async Task ReturnLoaner(RepairOrder order)
+    {
+        if (order.Loaner is not { } loaner || order.Assignment is null)
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment.OutletId).Adjust(new StockAdjustment
+        {
+            Sku = loaner.Sku, Kind = StockAdjustmentKind.Receive, Quantity = 1, Reason = $"loaner returned for {OrderId}", IdempotencyKey = $"loaner-back:{OrderId}",
+        });
+    }
+
+    /// <summary>Keeps one durable reminder aimed at the order's next deadline; none when nothing is pending.</summary>
+    private async Task ScheduleTimer(RepairOrder order)
+    {
+        var next = order.NextDeadline;
+        if (next == state.State.TimerDueAt)
+        {
+            return;
+        }
+
+        if (next is { } due)
+        {
+            var wait = due - clock.GetUtcNow();
+            var period = options.Value.ServiceLevelCheckPeriod;
+            await this.RegisterOrUpdateReminder(ServiceLevelReminder, wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1), period);
+        }
+        else
+        {
+            await Unregister(ServiceLevelReminder);
+        }
+
+        state.State.TimerDueAt = next;
+        await state.WriteOrRollbackAsync(this);
+    }
+
+    private IOutletGrain Outlet(string outletId) => GrainFactory.GetGrain<IOutletGrain>(outletId);
+
+    private async Task Unregister(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }

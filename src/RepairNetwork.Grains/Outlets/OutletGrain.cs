@@ -46,6 +46,77 @@ public interface IOutletGrain : IGrainWithStringKey
     /// <summary>Order ids booked here, newest first, starting at <paramref name="skip"/>.</summary>
     [ReadOnly]
     Task<JobFeedPage> ListJobs(int skip, int take);
+
+    /// <summary>Gives back the capacity an order held (declined, lapsed, cancelled). Idempotent.</summary>
+    Task ReleaseBooking(string orderId);
+
+    /// <summary>Appends to the outlet's job event feed; idempotent per (order, event key).</summary>
+    Task AppendJobEvent(JobEvent jobEvent);
+
+    /// <summary>
+    /// Job events after <paramref name="afterSequence"/>; when there are none yet, waits up to
+    /// <paramref name="maxWait"/> for one (a long poll that does not block the outlet's other calls).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<JobEventPage> WaitForJobEvents(long afterSequence, int max, TimeSpan maxWait);
+
+    /// <summary>
+    /// Puts a technician on an order: the one named (who must be on shift and certified for the job
+    /// today) or, when none is named, the least loaded qualifying technician.
+    /// </summary>
+    Task<string> AssignTechnician(string orderId, string? technicianId, string capability);
+
+    /// <summary>The order no longer occupies its technician (completed, cancelled, declined).</summary>
+    Task ReleaseTechnician(string orderId);
+
+    /// <summary>Adds a completion (on time or not) or a rating to the outlet's service score. Idempotent per key.</summary>
+    Task RecordServiceOutcome(string key, bool? completedOnTime, int? rating);
+}
+
+public enum JobEventKind
+{
+    Offered = 1,
+    OfferWithdrawn = 2,
+    Declined = 3,
+    Cancelled = 4,
+    QuoteApproved = 5,
+    QuoteDeclined = 6,
+    DeadlineMissed = 7,
+    ComplaintFiled = 8,
+    Escalated = 9,
+    Accepted = 10,
+    Completed = 11,
+    Collected = 12,
+}
+
+/// <summary>Something an outlet system must know about one of its jobs; numbered per outlet.</summary>
+[GenerateSerializer, Alias("rn.JobEvent"), Immutable]
+public sealed record JobEvent
+{
+    /// <summary>Assigned by the outlet: 1, 2, 3… with no gaps.</summary>
+    [Id(0)] public long Sequence { get; init; }
+
+    [Id(1)] public required string OrderId { get; init; }
+
+    [Id(2)] public required JobEventKind Kind { get; init; }
+
+    [Id(3)] public required DateTimeOffset At { get; init; }
+
+    [Id(4)] public string Detail { get; init; } = string.Empty;
+
+    /// <summary>Deduplicates a retried append: the order's audit sequence that caused it.</summary>
+    [Id(5)] public required int OrderRevision { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.JobEventPage"), Immutable]
+public sealed record JobEventPage
+{
+    [Id(0)] public required ImmutableArray<JobEvent> Events { get; init; }
+
+    /// <summary>The oldest sequence still kept; a reader behind it has missed events and must resync.</summary>
+    [Id(1)] public required long FirstRetained { get; init; }
+
+    [Id(2)] public required long LastSequence { get; init; }
 }
 
 [GenerateSerializer, Alias("rn.TechnicianRecord"), Immutable]
@@ -113,6 +184,19 @@ public sealed class OutletState
 
     /// <summary>Every order ever booked here, oldest first: the outlet's job feed.</summary>
     [Id(8)] public List<string> Jobs { get; set; } = [];
+
+    /// <summary>The most recent job events, oldest first; older ones are pruned.</summary>
+    [Id(9)] public List<JobEvent> JobEvents { get; set; } = [];
+
+    [Id(10)] public long LastJobEventSequence { get; set; }
+
+    /// <summary>Active order id → technician working on it.</summary>
+    [Id(11)] public Dictionary<string, string> TechnicianOnOrder { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(12)] public ServiceScore Score { get; set; } = ServiceScore.None;
+
+    /// <summary>Outcome keys already counted into the score (order + what), so retries count once.</summary>
+    [Id(13)] public HashSet<string> CountedOutcomes { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class OutletGrain(
@@ -122,6 +206,12 @@ public sealed class OutletGrain(
 {
     /// <summary>Bookings older than this are only kept in the job feed.</summary>
     private const int BookingDaysKept = 7;
+
+    /// <summary>Job events kept for reconnecting outlet systems; days of traffic for a busy outlet.</summary>
+    public const int JobEventsKept = 5_000;
+
+    /// <summary>Completed when an event is appended; waiting watchers then read it.</summary>
+    private TaskCompletionSource _jobEventAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The roster folded for the index; rebuilt only after a change is committed.</summary>
     private ImmutableArray<Certification>? _onShiftCertifications;
@@ -280,6 +370,136 @@ public sealed class OutletGrain(
         return Task.FromResult(new JobFeedPage { OrderIds = OrderFeeds.NewestFirst(jobs, skip, take), Total = jobs.Count });
     }
 
+    public async Task ReleaseBooking(string orderId)
+    {
+        if (state.State.Profile is null || !state.State.Bookings.Remove(orderId, out var day))
+        {
+            return;
+        }
+
+        var wasFull = Listing().FullOn is not null;
+        state.State.BookedPerDay[day] = Math.Max(0, state.State.BookedPerDay.GetValueOrDefault(day) - 1);
+        if (wasFull && Listing().FullOn is null)
+        {
+            await Commit(); // the directory must learn the outlet has room again
+            return;
+        }
+
+        await state.WriteOrRollbackAsync(this);
+    }
+
+    public async Task AppendJobEvent(JobEvent jobEvent)
+    {
+        RequireProfile();
+        var events = state.State.JobEvents;
+        if (events.Any(e => e.OrderId == jobEvent.OrderId && e.OrderRevision == jobEvent.OrderRevision && e.Kind == jobEvent.Kind))
+        {
+            return;
+        }
+
+        events.Add(jobEvent with { Sequence = ++state.State.LastJobEventSequence });
+        if (events.Count > JobEventsKept)
+        {
+            events.RemoveRange(0, events.Count - JobEventsKept);
+        }
+
+        await state.WriteOrRollbackAsync(this);
+        var appended = _jobEventAppended;
+        _jobEventAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        appended.TrySetResult();
+    }
+
+    public async Task<JobEventPage> WaitForJobEvents(long afterSequence, int max, TimeSpan maxWait)
+    {
+        RequireProfile();
+        if (state.State.LastJobEventSequence <= afterSequence && maxWait > TimeSpan.Zero)
+        {
+            // Real time, not the injected clock: this is a network wait, not a business rule.
+            await Task.WhenAny(_jobEventAppended.Task, Task.Delay(maxWait));
+        }
+
+        var events = state.State.JobEvents;
+        var page = events.Where(e => e.Sequence > afterSequence).Take(max).ToImmutableArray();
+        return new JobEventPage
+        {
+            Events = page,
+            FirstRetained = events.Count == 0 ? state.State.LastJobEventSequence + 1 : events[0].Sequence,
+            LastSequence = state.State.LastJobEventSequence,
+        };
+    }
+
+    public async Task<string> AssignTechnician(string orderId, string? technicianId, string capability)
+    {
+        var profile = RequireProfile();
+        var today = profile.Hours.LocalDate(clock.GetUtcNow());
+        var qualified = state.State.Roster.Values
+            .Select(t => t.Profile)
+            .Where(t => t.OnShift && t.Certifications.Any(c => c.Capability == capability && c.IsValidOn(today)))
+            .ToList();
+        string chosen;
+        if (!string.IsNullOrEmpty(technicianId))
+        {
+            if (!state.State.Roster.ContainsKey(technicianId))
+            {
+                throw DomainException.NotFound("technician", technicianId);
+            }
+
+            chosen = qualified.Any(t => t.TechnicianId == technicianId)
+                ? technicianId
+                : throw DomainException.Precondition($"technician '{technicianId}' is not on shift with a valid certification for {capability} on {today:yyyy-MM-dd}");
+        }
+        else
+        {
+            // Least loaded first; the id breaks ties so the choice is repeatable.
+            var load = state.State.TechnicianOnOrder.Values.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            chosen = qualified
+                .OrderBy(t => load.GetValueOrDefault(t.TechnicianId))
+                .ThenBy(t => t.TechnicianId, StringComparer.Ordinal)
+                .Select(t => t.TechnicianId)
+                .FirstOrDefault()
+                ?? throw DomainException.Precondition($"no technician of outlet '{OutletId}' is on shift with a valid certification for {capability} on {today:yyyy-MM-dd}");
+        }
+
+        if (state.State.TechnicianOnOrder.GetValueOrDefault(orderId) != chosen)
+        {
+            state.State.TechnicianOnOrder[orderId] = chosen;
+            await state.WriteOrRollbackAsync(this);
+        }
+
+        return chosen;
+    }
+
+    public async Task ReleaseTechnician(string orderId)
+    {
+        if (state.State.TechnicianOnOrder.Remove(orderId))
+        {
+            await state.WriteOrRollbackAsync(this);
+        }
+    }
+
+    public async Task RecordServiceOutcome(string key, bool? completedOnTime, int? rating)
+    {
+        RequireProfile();
+        if (!state.State.CountedOutcomes.Add(key))
+        {
+            return;
+        }
+
+        var score = state.State.Score;
+        if (completedOnTime is { } onTime)
+        {
+            score = score.WithCompletion(onTime);
+        }
+
+        if (rating is { } stars)
+        {
+            score = score.WithRating(stars);
+        }
+
+        state.State.Score = score;
+        await Commit(); // the score ranks dispatch candidates, so every silo's index must see it
+    }
+
     private static ImmutableArray<Unavailability> Evaluate(OutletListing listing, JobRequirement job, DateOnly today, int booked)
     {
         var reasons = DispatchRules.StandingReasons(listing, job, today);
@@ -314,6 +534,7 @@ public sealed class OutletGrain(
             Status = state.State.Status,
             OnShiftCertifications = _onShiftCertifications ??= OutletListing.SummarizeOnShift(state.State.Roster.Values.Select(t => t.Profile)),
             FullOn = full ? today : null,
+            Score = state.State.Score,
             Version = state.State.Version,
             UpdatedAt = state.State.UpdatedAt,
         };

@@ -27,12 +27,11 @@ public static class RepairOrderMapping
             job);
     }
 
+    /// <summary>The API and domain statuses share their numbers; unknown numbers are rejected.</summary>
     public static RepairOrderStatus? ToDomain(Api.RepairOrderStatus status, string field) => status switch
     {
         Api.RepairOrderStatus.Unspecified => null,
-        Api.RepairOrderStatus.Created => RepairOrderStatus.Created,
-        Api.RepairOrderStatus.Assigned => RepairOrderStatus.Assigned,
-        Api.RepairOrderStatus.Unassigned => RepairOrderStatus.Unassigned,
+        _ when Enum.IsDefined((RepairOrderStatus)(int)status) => (RepairOrderStatus)(int)status,
         _ => throw RpcErrors.InvalidArgument(field, $"{(int)status} is not a known repair order status"),
     };
 
@@ -55,16 +54,20 @@ public static class RepairOrderMapping
             CustomerLocation = CommonMapping.ToProto(request.Job.CustomerLocation),
             ServiceMode = CommonMapping.ToProto(request.Job.Mode),
             RequiredCapability = request.Job.Capability,
-            Status = order.Status switch
-            {
-                RepairOrderStatus.Created => Api.RepairOrderStatus.Created,
-                RepairOrderStatus.Assigned => Api.RepairOrderStatus.Assigned,
-                RepairOrderStatus.Unassigned => Api.RepairOrderStatus.Unassigned,
-                _ => Api.RepairOrderStatus.Unspecified,
-            },
+            Status = (Api.RepairOrderStatus)(int)order.Status,
             UnassignedReason = order.UnassignedReason,
             CreateTime = CommonMapping.ToProto(order.CreatedAt),
+            ResponseDueTime = CommonMapping.ToProto(order.ResponseDueAt),
+            CompletionDueTime = CommonMapping.ToProto(order.CompletionDueAt),
+            ExcludedOutletIds = { order.ExcludedOutlets },
+            TechnicianId = order.TechnicianId,
+            Escalated = order.Escalated,
+            Revision = order.Revision,
+            CancelReason = order.CancelReason,
+            AuditTrail = { order.Audit.Select(LifecycleMapping.ToProto) },
+            Complaints = { order.Complaints.Select(LifecycleMapping.ToProto) },
         };
+        LifecycleMapping.AddLifecycle(proto, order);
 
         if (order.Assignment is { } assignment)
         {

@@ -51,11 +51,45 @@ public static class AccessPolicy
         [Method(Api.RepairOrderService.Descriptor, "ListRepairOrders")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.ListRepairOrdersRequest>(r => r.OutletId),
 
+        // Order lifecycle: the outlet holding the order works it; the customer's consent and feedback
+        // come through the call center; headquarters may do anything.
+        [Method(Api.RepairOrderService.Descriptor, "AcceptRepairOrder")] = OrderWork<Api.AcceptRepairOrderRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "DeclineRepairOrder")] = OrderWork<Api.DeclineRepairOrderRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "AssignTechnician")] = OrderWork<Api.AssignTechnicianRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "DiagnoseRepairOrder")] = OrderWork<Api.DiagnoseRepairOrderRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "QuoteRepairOrder")] = OrderWork<Api.QuoteRepairOrderRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "StartRepair")] = OrderWork<Api.StartRepairRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "CompleteRepairOrder")] = OrderWork<Api.CompleteRepairOrderRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "CollectRepairOrder")] = OrderWork<Api.CollectRepairOrderRequest>(r => r.OrderId),
+        [Method(Api.RepairOrderService.Descriptor, "ApproveQuote")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.RepairOrderService.Descriptor, "DeclineQuote")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.RepairOrderService.Descriptor, "CancelRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.RepairOrderService.Descriptor, "RateRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.RepairOrderService.Descriptor, "FileComplaint")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.RepairOrderService.Descriptor, "CloseRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.CloseRepairOrderRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
+        [Method(Api.RepairOrderService.Descriptor, "ResolveComplaint")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.ResolveComplaintRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
+        [Method(Api.RepairOrderService.Descriptor, "WatchRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.WatchRepairOrderRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
+        [Method(Api.RepairOrderService.Descriptor, "WatchJobs")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.WatchJobsRequest>(r => r.OutletId),
+
+        [Method(Api.ServiceLevelService.Descriptor, "SetCategoryPolicy")] = AccessRule.For(Roles.Hq),
+        [Method(Api.ServiceLevelService.Descriptor, "GetCategoryPolicy")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.ServiceLevelService.Descriptor, "ListCategoryPolicies")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.ServiceLevelService.Descriptor, "ListServiceEvents")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ListServiceEventsRequest>(r => r.OutletId),
+
         [Method(Api.InventoryService.Descriptor, "GetOutletInventory")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.GetOutletInventoryRequest>(r => r.OutletId),
         [Method(Api.InventoryService.Descriptor, "AdjustStock")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.AdjustStockRequest>(r => r.OutletId),
     };
+
+    /// <summary>Work on an order at the outlet: headquarters, or the outlet currently holding it.</summary>
+    private static AccessRule OrderWork<TRequest>(Func<TRequest, string?> orderId) where TRequest : IMessage =>
+        AccessRule.For(Roles.Hq).AndOwnOutlet<TRequest>((r, owners) => owners.OutletOfOrder(orderId(r)));
 
     /// <summary>The gRPC method path, e.g. "/repairnetwork.v1.OutletService/GetOutlet".</summary>
     public static string Method(Google.Protobuf.Reflection.ServiceDescriptor service, string method) =>

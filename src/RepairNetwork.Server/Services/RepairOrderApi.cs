@@ -5,6 +5,7 @@ using RepairNetwork.Grains.Orders;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Mapping;
+using RepairNetwork.Server.Security;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
@@ -17,7 +18,7 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
     {
         var repairRequest = RepairOrderMapping.ToDomain(request);
         var orderId = RepairRequests.OrderIdFor(repairRequest.RequestId);
-        var order = await Order(orderId).Create(repairRequest);
+        var order = await Order(orderId).Create(repairRequest, Actor(context));
         return new Api.CreateRepairOrderResponse { Order = RepairOrderMapping.ToProto(order) };
     }
 
@@ -76,6 +77,162 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         response.NextPageToken = (await source(skip, 1)).Count > 0 ? CommonMapping.EncodePageToken(PageKind, skip.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty;
         return response;
     }
+
+    public override Task<Api.AcceptRepairOrderResponse> AcceptRepairOrder(Api.AcceptRepairOrderRequest request, ServerCallContext context) =>
+        Run(request.OrderId, (o, by) => o.Accept(by), order => new Api.AcceptRepairOrderResponse { Order = order }, context);
+
+    public override Task<Api.DeclineRepairOrderResponse> DeclineRepairOrder(Api.DeclineRepairOrderRequest request, ServerCallContext context)
+    {
+        var reason = LifecycleMapping.Reason(request.Reason);
+        return Run(request.OrderId, (o, by) => o.DeclineOffer(by, reason), order => new Api.DeclineRepairOrderResponse { Order = order }, context);
+    }
+
+    public override Task<Api.AssignTechnicianResponse> AssignTechnician(Api.AssignTechnicianRequest request, ServerCallContext context)
+    {
+        var technicianId = string.IsNullOrEmpty(request.TechnicianId) ? null : Identifiers.RequireId(request.TechnicianId, "technician_id");
+        return Run(request.OrderId, (o, by) => o.AssignTechnician(by, technicianId), order => new Api.AssignTechnicianResponse { Order = order }, context);
+    }
+
+    public override Task<Api.DiagnoseRepairOrderResponse> DiagnoseRepairOrder(Api.DiagnoseRepairOrderRequest request, ServerCallContext context)
+    {
+        var diagnosis = LifecycleMapping.ToDomain(request.Diagnosis);
+        return Run(request.OrderId, (o, by) => o.Diagnose(by, diagnosis), order => new Api.DiagnoseRepairOrderResponse { Order = order }, context);
+    }
+
+    public override Task<Api.QuoteRepairOrderResponse> QuoteRepairOrder(Api.QuoteRepairOrderRequest request, ServerCallContext context)
+    {
+        var lines = LifecycleMapping.ToDomain(request.Lines);
+        var reason = Identifiers.OptionalText(request.Reason, "reason", LifecycleMapping.MaxReasonLength);
+        return Run(request.OrderId, (o, by) => o.SubmitQuote(by, lines, reason), order => new Api.QuoteRepairOrderResponse { Order = order }, context);
+    }
+
+    public override Task<Api.ApproveQuoteResponse> ApproveQuote(Api.ApproveQuoteRequest request, ServerCallContext context)
+    {
+        var (version, note) = QuoteAnswer(request.QuoteVersion, request.Note);
+        return Run(request.OrderId, (o, by) => o.ApproveQuote(by, version, note), order => new Api.ApproveQuoteResponse { Order = order }, context);
+    }
+
+    public override Task<Api.DeclineQuoteResponse> DeclineQuote(Api.DeclineQuoteRequest request, ServerCallContext context)
+    {
+        var (version, note) = QuoteAnswer(request.QuoteVersion, request.Note);
+        return Run(request.OrderId, (o, by) => o.DeclineQuote(by, version, note), order => new Api.DeclineQuoteResponse { Order = order }, context);
+    }
+
+    public override Task<Api.StartRepairResponse> StartRepair(Api.StartRepairRequest request, ServerCallContext context) =>
+        Run(request.OrderId, (o, by) => o.StartRepair(by), order => new Api.StartRepairResponse { Order = order }, context);
+
+    public override Task<Api.CompleteRepairOrderResponse> CompleteRepairOrder(Api.CompleteRepairOrderRequest request, ServerCallContext context)
+    {
+        var workDone = Identifiers.RequireText(request.WorkDone, "work_done", LifecycleMapping.MaxLongTextLength);
+        var parts = LifecycleMapping.ToDomain(request.PartsReplaced);
+        return Run(request.OrderId, (o, by) => o.Complete(by, workDone, parts), order => new Api.CompleteRepairOrderResponse { Order = order }, context);
+    }
+
+    public override Task<Api.CollectRepairOrderResponse> CollectRepairOrder(Api.CollectRepairOrderRequest request, ServerCallContext context) =>
+        Run(request.OrderId, (o, by) => o.Collect(by), order => new Api.CollectRepairOrderResponse { Order = order }, context);
+
+    public override Task<Api.CloseRepairOrderResponse> CloseRepairOrder(Api.CloseRepairOrderRequest request, ServerCallContext context) =>
+        Run(request.OrderId, (o, by) => o.Close(by), order => new Api.CloseRepairOrderResponse { Order = order }, context);
+
+    public override Task<Api.CancelRepairOrderResponse> CancelRepairOrder(Api.CancelRepairOrderRequest request, ServerCallContext context)
+    {
+        var reason = LifecycleMapping.Reason(request.Reason);
+        return Run(request.OrderId, (o, by) => o.Cancel(by, reason), order => new Api.CancelRepairOrderResponse { Order = order }, context);
+    }
+
+    public override Task<Api.RateRepairOrderResponse> RateRepairOrder(Api.RateRepairOrderRequest request, ServerCallContext context)
+    {
+        if (request.Rating is < 1 or > 5)
+        {
+            throw RpcErrors.InvalidArgument("rating", "must be 1-5");
+        }
+
+        var comment = Identifiers.OptionalText(request.Comment, "comment", LifecycleMapping.MaxLongTextLength);
+        return Run(request.OrderId, (o, by) => o.Rate(by, request.Rating, comment), order => new Api.RateRepairOrderResponse { Order = order }, context);
+    }
+
+    public override Task<Api.FileComplaintResponse> FileComplaint(Api.FileComplaintRequest request, ServerCallContext context)
+    {
+        var complaintId = Identifiers.RequireId(request.ComplaintId, "complaint_id");
+        var text = Identifiers.RequireText(request.Text, "text", LifecycleMapping.MaxLongTextLength);
+        return Run(request.OrderId, (o, by) => o.FileComplaint(by, complaintId, text), order => new Api.FileComplaintResponse { Order = order }, context);
+    }
+
+    public override Task<Api.ResolveComplaintResponse> ResolveComplaint(Api.ResolveComplaintRequest request, ServerCallContext context)
+    {
+        var complaintId = Identifiers.RequireId(request.ComplaintId, "complaint_id");
+        var resolution = Identifiers.RequireText(request.Resolution, "resolution", LifecycleMapping.MaxLongTextLength);
+        return Run(request.OrderId, (o, by) => o.ResolveComplaint(by, complaintId, resolution), order => new Api.ResolveComplaintResponse { Order = order }, context);
+    }
+
+    public override async Task WatchRepairOrder(Api.WatchRepairOrderRequest request, IServerStreamWriter<Api.WatchRepairOrderResponse> responseStream, ServerCallContext context)
+    {
+        var order = Order(Identifiers.RequireId(request.OrderId, "order_id"));
+        if (request.AfterRevision < 0)
+        {
+            throw RpcErrors.InvalidArgument("after_revision", "must not be negative");
+        }
+
+        var seen = request.AfterRevision;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            var current = await order.WaitForChange(seen, WatchPollInterval);
+            if (current.Revision > seen)
+            {
+                await responseStream.WriteAsync(new Api.WatchRepairOrderResponse { Order = RepairOrderMapping.ToProto(current) }, context.CancellationToken);
+                seen = current.Revision;
+            }
+
+            if (current.IsFinished && current.Feedback is not null && current.Complaints.All(c => !c.IsOpen))
+            {
+                return; // nothing more can happen to it
+            }
+        }
+    }
+
+    public override async Task WatchJobs(Api.WatchJobsRequest request, IServerStreamWriter<Api.WatchJobsResponse> responseStream, ServerCallContext context)
+    {
+        var outlet = grains.GetGrain<IOutletGrain>(Identifiers.RequireId(request.OutletId, "outlet_id"));
+        if (request.AfterSequence < 0)
+        {
+            throw RpcErrors.InvalidArgument("after_sequence", "must not be negative");
+        }
+
+        var after = request.AfterSequence;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            var page = await outlet.WaitForJobEvents(after, WatchBatch, WatchPollInterval);
+            if (page.FirstRetained > after + 1 && page.LastSequence > after)
+            {
+                throw new RpcException(new Status(StatusCode.OutOfRange, $"events {after + 1}-{page.FirstRetained - 1} are no longer kept; list the outlet's orders to resynchronise, then watch from {page.LastSequence}"));
+            }
+
+            foreach (var jobEvent in page.Events)
+            {
+                await responseStream.WriteAsync(new Api.WatchJobsResponse { Event = LifecycleMapping.ToProto(jobEvent) }, context.CancellationToken);
+                after = jobEvent.Sequence;
+            }
+        }
+    }
+
+    /// <summary>How long one long poll waits; under Orleans' response timeout, so a quiet stream is not an error.</summary>
+    private static readonly TimeSpan WatchPollInterval = TimeSpan.FromSeconds(15);
+
+    private const int WatchBatch = 200;
+
+    private static (int Version, string Note) QuoteAnswer(int version, string note) =>
+        version < 1
+            ? throw RpcErrors.InvalidArgument("quote_version", "must be the version of the quote the customer answered (1 or more)")
+            : (version, Identifiers.OptionalText(note, "note", LifecycleMapping.MaxReasonLength));
+
+    private async Task<TResponse> Run<TResponse>(string orderId, Func<IRepairOrderGrain, Actor, Task<RepairOrder>> step, Func<Api.RepairOrder, TResponse> respond, ServerCallContext context)
+    {
+        var grain = Order(Identifiers.RequireId(orderId, "order_id"));
+        return respond(RepairOrderMapping.ToProto(await step(grain, Actor(context))));
+    }
+
+    private static Actor Actor(ServerCallContext context) =>
+        LifecycleMapping.ToActor(Caller.From(context.GetHttpContext().User) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "a valid bearer token is required")));
 
     private IRepairOrderGrain Order(string id) => grains.GetGrain<IRepairOrderGrain>(id);
 }
