@@ -13,6 +13,8 @@ namespace RepairNetwork.Grains.Tests;
 
 public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
+    private static readonly Actor Caller = new() { Role = ActorRole.CallCenter, Id = "test" };
+
     [Fact]
     public async Task Fifty_parallel_orders_book_exactly_the_capacity_and_overflow_to_the_next_nearest_or_stay_unassigned_with_a_reason()
     {
@@ -20,7 +22,7 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
         var next = await CreateOutlet("NEXT-20", new GeoPoint(30.050, 120.000), capacity: 20);
 
         var orders = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor($"parallel-{i}")).Create(Request($"parallel-{i}", new GeoPoint(29.999, 120.0)))));
+            fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor($"parallel-{i}")).Create(Request($"parallel-{i}", new GeoPoint(29.999, 120.0)), Caller)));
 
         var bySmall = orders.Where(o => o.Assignment?.OutletId == small).ToList();
         var byNext = orders.Where(o => o.Assignment?.OutletId == next).ToList();
@@ -51,7 +53,7 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
         var request = Request("race-key", new GeoPoint(-10.01, 40));
         var grain = fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor(request.RequestId));
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => grain.Create(request)));
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => grain.Create(request, Caller)));
 
         Assert.All(attempts, o => Assert.Equal(outlet, o.Assignment?.OutletId));
         Assert.Single((await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
@@ -64,21 +66,21 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
     {
         var request = Request("waits-for-an-outlet", new GeoPoint(-20, -60));
         var grain = fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor(request.RequestId));
-        var waiting = await grain.Create(request);
+        var waiting = await grain.Create(request, Caller);
         Assert.Equal(RepairOrderStatus.Unassigned, waiting.Status);
 
         var outlet = await CreateOutlet("LATE-OPENER", new GeoPoint(-20.02, -60), capacity: 5);
 
         var order = waiting;
         // Reminders run on the silo's TimeProvider: moving the fake clock makes the retry due.
-        for (var attempt = 0; attempt < 100 && order.Status != RepairOrderStatus.Assigned; attempt++)
+        for (var attempt = 0; attempt < 100 && order.Status != RepairOrderStatus.Offered; attempt++)
         {
             ClusterFixture.Clock.Advance(TimeSpan.FromMilliseconds(500));
             await Task.Delay(50, TestContext.Current.CancellationToken);
             order = await grain.Get();
         }
 
-        Assert.Equal(RepairOrderStatus.Assigned, order.Status);
+        Assert.Equal(RepairOrderStatus.Offered, order.Status);
         Assert.Equal(outlet, order.Assignment?.OutletId);
         Assert.Equal([order.OrderId], (await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
     }

@@ -1,0 +1,277 @@
+using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Inventory;
+using RepairNetwork.Domain.Orders;
+using RepairNetwork.Domain.Outlets;
+using RepairNetwork.Domain.Technicians;
+using RepairNetwork.Domain.Warranty;
+using RepairNetwork.Grains.Inventory;
+using RepairNetwork.Grains.Orders;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Grains.ServiceLevels;
+using RepairNetwork.Grains.Technicians;
+
+namespace RepairNetwork.Grains.Tests;
+
+/// <summary>The lifecycle as the grains drive it: cascades, timers (on the fake clock), stock effects, job feeds.</summary>
+public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClassFixture<LifecycleClusterFixture>
+{
+    private static readonly Actor Agent = new() { Role = ActorRole.CallCenter, Id = "agent-1" };
+    private static readonly TimeSpan AcceptanceWindow = CategoryPolicy.Default("phone").AcceptanceWindow;
+
+    private IGrainFactory Grains => fixture.Grains;
+
+    private static Actor OutletActor(string id) => new() { Role = ActorRole.Outlet, Id = id };
+
+    [Fact]
+    public async Task A_declined_job_goes_at_once_to_the_next_capable_outlet_and_the_decliner_gets_its_capacity_back()
+    {
+        var (near, next) = (await Outlet("DEC-A", -40.0, 10), await Outlet("DEC-B", -39.97, 10));
+        var order = await Create("decline-cascade", -39.999);
+        Assert.Equal(near, order.Assignment?.OutletId);
+        Assert.Equal(RepairOrderStatus.Offered, order.Status);
+
+        var moved = await Order(order).DeclineOffer(OutletActor(near), "no technician free today");
+
+        Assert.Equal(RepairOrderStatus.Offered, moved.Status);
+        Assert.Equal(next, moved.Assignment?.OutletId);
+        Assert.Equal([near], moved.ExcludedOutlets);
+        Assert.Contains(moved.PassedOver, p => p.OutletId == near && p.Reasons.Any(r => r.Code == UnavailabilityCode.TurnedDownThisJob));
+        Assert.Equal(10, (await Grains.GetGrain<IOutletGrain>(near).CheckAvailability(Job(-39.999))).CapacityLeftToday);
+        Assert.Equal([JobEventKind.Offered, JobEventKind.Declined], await EventKinds(near, order.OrderId));
+        Assert.Equal([JobEventKind.Offered], await EventKinds(next, order.OrderId));
+        Assert.Equal(
+            [OrderAction.Created, OrderAction.Offered, OrderAction.OfferDeclined, OrderAction.Offered],
+            moved.Audit.Select(a => a.Action));
+    }
+
+    [Fact]
+    public async Task An_offer_left_unanswered_past_the_acceptance_window_moves_to_the_next_outlet()
+    {
+        var (near, next) = (await Outlet("TMO-A", -35.0, 10), await Outlet("TMO-B", -34.97, 10));
+        var order = await Create("timeout-cascade", -34.999);
+
+        LifecycleClusterFixture.Clock.Advance(AcceptanceWindow - TimeSpan.FromMinutes(1));
+        var stillOffered = await Order(order).CheckTimers();
+        Assert.Equal(near, stillOffered.Assignment?.OutletId);
+
+        LifecycleClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var moved = await Order(order).CheckTimers();
+
+        Assert.Equal(next, moved.Assignment?.OutletId);
+        Assert.Contains(moved.Audit, a => a.Action == OrderAction.OfferTimedOut && a.OutletId == near);
+        Assert.Equal([JobEventKind.Offered, JobEventKind.OfferWithdrawn], await EventKinds(near, order.OrderId));
+        var logged = await ServiceLog("", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
+        Assert.Contains(logged, e => e.OrderId == order.OrderId && e.Action == OrderAction.OfferTimedOut && e.OutletId == near);
+    }
+
+    [Fact]
+    public async Task The_sla_reminder_moves_a_lapsed_offer_without_anyone_calling()
+    {
+        var (near, next) = (await Outlet("REM-A", -30.0, 10), await Outlet("REM-B", -29.97, 10));
+        var order = await Create("reminder-cascade", -29.999);
+
+        var current = order;
+        for (var attempt = 0; attempt < 100 && current.Assignment?.OutletId != next; attempt++)
+        {
+            // Reminders run on the silo's TimeProvider: once the window has passed, the next tick acts.
+            LifecycleClusterFixture.Clock.Advance(attempt == 0 ? AcceptanceWindow : TimeSpan.FromSeconds(1));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            current = await Order(order).Get();
+        }
+
+        Assert.Equal(next, current.Assignment?.OutletId);
+        Assert.Equal(near, current.ExcludedOutlets.Single());
+    }
+
+    [Fact]
+    public async Task When_every_outlet_has_declined_the_order_escalates_to_headquarters()
+    {
+        var only = await Outlet("ESC-A", -25.0, 10);
+        var order = await Create("escalation", -24.999);
+
+        var escalated = await Order(order).DeclineOffer(OutletActor(only), "closing for refit");
+
+        Assert.Equal(RepairOrderStatus.Unassigned, escalated.Status);
+        Assert.True(escalated.Escalated);
+        var at = escalated.Audit.Single(a => a.Action == OrderAction.Escalated).At;
+        Assert.Contains(await ServiceLog("", at), e => e.OrderId == order.OrderId && e.Action == OrderAction.Escalated);
+    }
+
+    [Fact]
+    public async Task A_missed_response_deadline_is_recorded_and_escalated_by_the_timers()
+    {
+        await Outlet("LATE-A", -20.0, 10);
+        await Outlet("LATE-B", -19.97, 10);
+        var order = await Create("response-breach", -19.999);
+
+        // Nobody answers: offers lapse one after the other until the 24 h response deadline passes.
+        for (var hours = 0; hours < 25; hours++)
+        {
+            LifecycleClusterFixture.Clock.Advance(TimeSpan.FromHours(1));
+            await Order(order).CheckTimers();
+        }
+
+        var breached = await Order(order).Get();
+        Assert.True(breached.ResponseDeadlineMissed);
+        Assert.True(breached.Escalated);
+        Assert.Contains(breached.Audit, a => a.Action == OrderAction.ResponseDeadlineMissed);
+        Assert.Equal(2, breached.ExcludedOutlets.Length);
+    }
+
+    [Fact]
+    public async Task The_platform_puts_the_least_loaded_certified_technician_on_a_job_when_the_outlet_names_none()
+    {
+        var outlet = await Outlet("TECH-A", -15.0, 10, technicians: 2);
+        var first = await Accepted("tech-1", -14.999, outlet);
+        var second = await Accepted("tech-2", -14.999, outlet);
+
+        var a = await Order(first).AssignTechnician(OutletActor(outlet), null);
+        var b = await Order(second).AssignTechnician(OutletActor(outlet), null);
+
+        Assert.NotEqual(a.TechnicianId, b.TechnicianId);
+        Assert.All(new[] { a, b }, o => Assert.StartsWith(outlet, o.TechnicianId, StringComparison.Ordinal));
+        var off = await Accepted("tech-3", -14.999, outlet);
+        await Assert.ThrowsAsync<Domain.DomainException>(() => Order(off).AssignTechnician(OutletActor(outlet), "NO-SUCH-TECH"));
+    }
+
+    [Fact]
+    public async Task Completing_consumes_the_replaced_parts_from_the_outlets_stock_exactly_once_even_when_retried()
+    {
+        var outlet = await Outlet("PARTS-A", -10.0, 10);
+        var stock = Grains.GetGrain<IOutletInventoryGrain>(outlet);
+        await stock.Adjust(new StockAdjustment { Sku = "PH-SCREEN", Kind = StockAdjustmentKind.Receive, Quantity = 5, Reason = "delivery", IdempotencyKey = "rcv-1" });
+        var order = await Accepted("parts-once", -9.999, outlet);
+        await Order(order).Diagnose(OutletActor(outlet), new Diagnosis { Findings = new DiagnosisFindings { QualityFault = true, PartSkus = ["PH-SCREEN"] }, Notes = "cracked", ExpectedRepairTime = TimeSpan.FromHours(2) });
+        await Order(order).StartRepair(OutletActor(outlet));
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            Order(order).Complete(OutletActor(outlet), "replaced screen", [new ReplacedPart { Sku = "PH-SCREEN", Quantity = 2 }])));
+
+        Assert.All(attempts, o => Assert.Equal(RepairOrderStatus.Completed, o.Status));
+        Assert.Single((await Order(order).Get()).Audit, a => a.Action == OrderAction.Completed);
+        var level = (await stock.Get(["PH-SCREEN"])).Levels.Single();
+        Assert.Equal(3, level.OnHand);
+        var again = await Order(order).Complete(OutletActor(outlet), "replaced screen", [new ReplacedPart { Sku = "PH-SCREEN", Quantity = 2 }]);
+        Assert.Equal(3, (await stock.Get(["PH-SCREEN"])).Levels.Single().OnHand);
+        Assert.NotNull(again.RepairRecord);
+        Assert.StartsWith(outlet, again.RepairRecord!.TechnicianId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_loaner_is_lent_from_stock_for_a_long_repair_and_comes_back_on_collection()
+    {
+        await Grains.GetGrain<ICategoryPolicyGrain>("phone").Set(CategoryPolicy.Default("phone") with { LoanerSku = "LOANER-PH" }, 0);
+        var outlet = await Outlet("LOAN-A", -5.0, 10);
+        var stock = Grains.GetGrain<IOutletInventoryGrain>(outlet);
+        await stock.Adjust(new StockAdjustment { Sku = "LOANER-PH", Kind = StockAdjustmentKind.Receive, Quantity = 1, Reason = "loaner pool", IdempotencyKey = "loaners" });
+        var order = await Accepted("loaner", -4.999, outlet);
+
+        var diagnosed = await Order(order).Diagnose(OutletActor(outlet), new Diagnosis { Findings = new DiagnosisFindings { QualityFault = true }, Notes = "board fault", ExpectedRepairTime = TimeSpan.FromDays(5) });
+
+        Assert.Equal("LOANER-PH", diagnosed.Loaner?.Sku);
+        Assert.Equal(0, (await stock.Get(["LOANER-PH"])).Levels.Single().OnHand);
+        await Order(order).StartRepair(OutletActor(outlet));
+        await Order(order).Complete(OutletActor(outlet), "board replaced under warranty", []);
+        var collected = await Order(order).Collect(OutletActor(outlet));
+        Assert.NotNull(collected.Loaner?.ReturnedAt);
+        Assert.Equal(1, (await stock.Get(["LOANER-PH"])).Levels.Single().OnHand);
+        await Grains.GetGrain<ICategoryPolicyGrain>("phone").Set(CategoryPolicy.Default("phone"), 0);
+    }
+
+    [Fact]
+    public async Task A_reconnecting_outlet_resumes_its_job_feed_with_no_gap_and_no_duplicate()
+    {
+        var outlet = await Outlet("FEED-A", 0.000, 50);
+        var feed = Grains.GetGrain<IOutletGrain>(outlet);
+        for (var i = 0; i < 3; i++)
+        {
+            await Create($"feed-{i}", 0.001);
+        }
+
+        var firstRead = await feed.WaitForJobEvents(0, 2, TimeSpan.Zero);
+        var lastHandled = firstRead.Events[^1].Sequence;
+        for (var i = 3; i < 5; i++)
+        {
+            await Create($"feed-{i}", 0.001);
+        }
+
+        var resumed = await feed.WaitForJobEvents(lastHandled, 100, TimeSpan.Zero);
+        var all = firstRead.Events.Concat(resumed.Events).ToList();
+
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), all.Select(e => e.Sequence));
+        Assert.Equal(5, all.Select(e => e.OrderId).Distinct().Count());
+        var waiting = feed.WaitForJobEvents(5, 10, TimeSpan.FromSeconds(10));
+        await Create("feed-late", 0.001);
+        var woken = await waiting;
+        Assert.Equal(6, Assert.Single(woken.Events).Sequence);
+    }
+
+    [Fact]
+    public async Task A_rating_and_an_on_time_completion_lift_the_outlets_score_used_to_break_ties()
+    {
+        var outlet = await Outlet("SCORE-A", 5.000, 10);
+        var order = await Accepted("score", 5.001, outlet);
+        await Order(order).Diagnose(OutletActor(outlet), new Diagnosis { Findings = new DiagnosisFindings { QualityFault = true }, Notes = "ok", ExpectedRepairTime = TimeSpan.FromHours(1) });
+        await Order(order).StartRepair(OutletActor(outlet));
+        await Order(order).Complete(OutletActor(outlet), "fixed", []);
+        await Order(order).Collect(OutletActor(outlet));
+        await Order(order).Rate(Agent, 5, "fast");
+        await Order(order).Rate(Agent, 5, "fast");
+
+        var score = (await Grains.GetGrain<IOutletGrain>(outlet).Get()).Score;
+        Assert.Equal(1, score.Ratings);
+        Assert.Equal(5.0, score.AverageRating);
+        Assert.Equal(1.0, score.OnTimeRate);
+    }
+
+    // ---- helpers ----
+
+    private IRepairOrderGrain Order(RepairOrder order) => Grains.GetGrain<IRepairOrderGrain>(order.OrderId);
+
+    private async Task<RepairOrder> Create(string requestId, double latitude)
+    {
+        var request = RepairRequests.Create(
+            requestId,
+            RepairRequests.CreateCustomer("Zhang San", "+86 138 0000 0000", "8 Customer Lane", addressRequired: false),
+            // Bought a month ago: in warranty, so work needs no quote.
+            RepairRequests.CreateProduct("phone", "X200", "SN-1", DateOnly.FromDateTime(LifecycleClusterFixture.Clock.GetUtcNow().UtcDateTime.AddMonths(-1))),
+            "Cracked screen",
+            Job(latitude));
+        return await Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor(requestId)).Create(request, Agent);
+    }
+
+    private async Task<RepairOrder> Accepted(string requestId, double latitude, string outlet)
+    {
+        var order = await Create(requestId, latitude);
+        Assert.Equal(outlet, order.Assignment?.OutletId);
+        return await Order(order).Accept(OutletActor(outlet));
+    }
+
+    private static JobRequirement Job(double latitude) =>
+        new() { Capability = "phone.screen", Mode = ServiceMode.CarryIn, CustomerLocation = new GeoPoint(latitude, 100) };
+
+    private async Task<List<JobEventKind>> EventKinds(string outlet, string orderId) =>
+        [.. (await Grains.GetGrain<IOutletGrain>(outlet).WaitForJobEvents(0, 1000, TimeSpan.Zero)).Events.Where(e => e.OrderId == orderId).Select(e => e.Kind)];
+
+    private async Task<IReadOnlyList<ServiceEvent>> ServiceLog(string region, DateTimeOffset at) =>
+        await Grains.GetGrain<IServiceLogGrain>(ServiceLogBuckets.Key(region, at)).List();
+
+    private async Task<string> Outlet(string id, double latitude, int capacity, int technicians = 1)
+    {
+        var profile = OutletProfile.Create(
+            id, $"Outlet {id}", "1 Test Road", "+86 21 5555 0000", new GeoPoint(latitude, 100),
+            OpeningHours.Create("Asia/Shanghai", [], "opening_hours"),
+            ServiceModes.Create(carryIn: true, mailIn: false, onSite: false, 0, hasServiceArea: false, "service_modes"),
+            ["phone.screen"], capacity, null, "outlet");
+        await Grains.GetGrain<IOutletGrain>(id).Create(profile);
+        for (var i = 1; i <= technicians; i++)
+        {
+            var technician = TechnicianProfile.Create($"{id}-T{i}", id, $"Technician {i}",
+                [new Certification { Capability = "phone.screen", ExpiresOn = new DateOnly(2030, 6, 30) }], onShift: true, "technician");
+            await Grains.GetGrain<ITechnicianGrain>(technician.TechnicianId).Create(technician);
+        }
+
+        return id;
+    }
+}
