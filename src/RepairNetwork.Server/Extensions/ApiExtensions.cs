@@ -62,6 +62,7 @@ public static class ApiExtensions
         app.MapGrpcService<LocatorApi>().RequireAuthorization();
         app.MapGrpcService<RepairOrderApi>().RequireAuthorization();
         app.MapGrpcService<InventoryApi>().RequireAuthorization();
+        app.MapGrpcService<PartsCatalogApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");
