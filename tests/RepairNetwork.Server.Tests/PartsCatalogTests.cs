@@ -93,6 +93,14 @@ public sealed class PartsCatalogTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(original, sameUpdate);
         Assert.Contains(sku, error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(original, (await server.Parts.GetPartAsync(new Api.GetPartRequest { Sku = sku })).Part);
+
+        // An update retried after it applied finds nothing to change: the same answer, not a version conflict.
+        var discontinue = new Api.UpdatePartRequest { Part = new Api.Part { Sku = sku, Discontinued = true }, UpdateMask = new FieldMask { Paths = { "discontinued" } }, ExpectedVersion = original.Version };
+        var applied = (await server.Parts.UpdatePartAsync(discontinue)).Part;
+        var retried = (await server.Parts.UpdatePartAsync(discontinue)).Part;
+        Assert.True(applied.Discontinued);
+        Assert.Equal(original.Version + 1, applied.Version);
+        Assert.Equal(applied, retried);
     }
 
     public static TheoryData<string, string> InvalidParts => new()

@@ -16,9 +16,11 @@ public interface IPartGrain : IGrainWithStringKey
     Task<CatalogPart> Create(CatalogPart part);
 
     /// <summary>
-    /// Creates the part or replaces its content. Identical content is a no-op that returns the stored part.
-    /// <paramref name="expectedVersion"/> 0 skips the version check; otherwise the part must exist at that
-    /// version (NOT_FOUND / FAILED_PRECONDITION). The part's own version and time are ignored.
+    /// Creates the part or replaces its content. Content identical to the stored part is a no-op that
+    /// returns it whatever <paramref name="expectedVersion"/> says, so a retried update succeeds.
+    /// Otherwise <paramref name="expectedVersion"/> 0 skips the version check, and any other value must
+    /// be the stored version (NOT_FOUND when there is no part, FAILED_PRECONDITION when it moved on).
+    /// The version and time of <paramref name="part"/> are ignored; the grain sets them.
     /// </summary>
     Task<CatalogPart> Upsert(CatalogPart part, long expectedVersion);
 
