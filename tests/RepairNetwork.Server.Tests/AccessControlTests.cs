@@ -11,6 +11,7 @@ namespace RepairNetwork.Server.Tests;
 /// Two outlets, A and B, each with a technician, an assigned order and stock. Every RPC is aimed at
 /// B's data and called with each role's token (the outlet token is A's): only the roles in the
 /// README's matrix get through, everyone else gets PERMISSION_DENIED and B's data stays as it was.
+/// The parts catalog belongs to no outlet: its RPCs aim at one catalog part, which A may read.
 /// </summary>
 public sealed class AccessControlTests(ServerFixture server) : IClassFixture<ServerFixture>, IAsyncLifetime
 {
@@ -20,6 +21,7 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
 
     private readonly string _a = Samples.UniqueId("A");
     private readonly string _b = Samples.UniqueId("B");
+    private readonly string _part = Samples.UniqueId("PART");
     private string _orderOfB = string.Empty;
 
     /// <summary>Each RPC aimed at outlet B's data, and the roles the matrix lets through for B's data.</summary>
@@ -41,6 +43,10 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
         ["ListUnassignedRepairOrders"] = ([Hq], (t, c) => new Api.RepairOrderService.RepairOrderServiceClient(c).ListRepairOrdersAsync(new Api.ListRepairOrdersRequest { Status = Api.RepairOrderStatus.Unassigned }).ResponseAsync),
         ["GetOutletInventory"] = ([Hq], (t, c) => new Api.InventoryService.InventoryServiceClient(c).GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = t._b }).ResponseAsync),
         ["AdjustStock"] = ([Hq], (t, c) => new Api.InventoryService.InventoryServiceClient(c).AdjustStockAsync(new Api.AdjustStockRequest { OutletId = t._b, Sku = "SCR-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = 1, Reason = "x", IdempotencyKey = Guid.NewGuid().ToString() }).ResponseAsync),
+        ["CreatePart"] = ([Hq], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).CreatePartAsync(new Api.CreatePartRequest { Part = Samples.Part(Samples.UniqueId("NEW")) }).ResponseAsync),
+        ["GetPart"] = ([Hq, CallCenter, Outlet], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).GetPartAsync(new Api.GetPartRequest { Sku = t._part }).ResponseAsync),
+        ["UpdatePart"] = ([Hq], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).UpdatePartAsync(new Api.UpdatePartRequest { Part = new Api.Part { Sku = t._part, Name = "Renamed" }, UpdateMask = new FieldMask { Paths = { "name" } } }).ResponseAsync),
+        ["ListParts"] = ([Hq, CallCenter, Outlet], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).ListPartsAsync(new Api.ListPartsRequest()).ResponseAsync),
     };
 
     public static TheoryData<string, string> EveryRpcWithEveryRole()
@@ -66,6 +72,8 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
             await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician(id + "-T1", id) });
             await server.Inventory.AdjustStockAsync(new Api.AdjustStockRequest { OutletId = id, Sku = "SCR-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = 5, Reason = "setup", IdempotencyKey = "setup-" + id });
         }
+
+        await server.Parts.CreatePartAsync(new Api.CreatePartRequest { Part = Samples.Part(_part) });
 
         // A's only slot goes first, so the second order lands at B.
         await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon));
@@ -190,10 +198,18 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public void Every_rpc_of_every_service_has_an_access_rule()
     {
-        var services = new[] { Api.OutletService.Descriptor, Api.TechnicianService.Descriptor, Api.LocatorService.Descriptor, Api.RepairOrderService.Descriptor, Api.InventoryService.Descriptor };
+        var services = new[] { Api.OutletService.Descriptor, Api.TechnicianService.Descriptor, Api.LocatorService.Descriptor, Api.RepairOrderService.Descriptor, Api.InventoryService.Descriptor, Api.PartsCatalogService.Descriptor };
         var methods = services.SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}")).ToList();
 
         Assert.All(methods, m => Assert.True(Security.AccessPolicy.Rules.ContainsKey(m), $"{m} has no access rule"));
+    }
+
+    [Fact]
+    public void An_outlet_role_is_admitted_only_with_a_scope()
+    {
+        Assert.Throws<ArgumentException>(() => Security.AccessRule.For(Hq, Outlet));
+        Assert.Throws<InvalidOperationException>(() => Security.AccessRule.For(Hq).AndAnyOutlet().AndOwnOutlet<Api.GetOutletRequest>(r => r.OutletId));
+        Assert.Throws<InvalidOperationException>(() => Security.AccessRule.For(Hq).AndOwnOutlet<Api.GetOutletRequest>(r => r.OutletId).AndAnyOutlet());
     }
 
     private static async Task<RpcException> AssertDenied<T>(Func<Task<T>> call)
@@ -203,13 +219,14 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
         return error;
     }
 
-    /// <summary>Everything of outlet B a refused call might have touched, read as headquarters.</summary>
+    /// <summary>Everything of outlet B (and the catalog part) a refused call might have touched, read as headquarters.</summary>
     private async Task<string> SnapshotOfB()
     {
         var outlet = await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = _b });
         var staff = await server.Technicians.ListTechniciansAsync(new Api.ListTechniciansRequest { OutletId = _b });
         var orders = await server.Orders.ListRepairOrdersAsync(new Api.ListRepairOrdersRequest { OutletId = _b });
         var stock = await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = _b });
-        return string.Join("\n", outlet, staff, orders, stock);
+        var part = await server.Parts.GetPartAsync(new Api.GetPartRequest { Sku = _part });
+        return string.Join("\n", outlet, staff, orders, stock, part);
     }
 }

@@ -47,4 +47,17 @@ public static class Samples
         ServiceMode = Api.ServiceMode.CarryIn,
         RequiredCapability = capability,
     };
+
+    /// <summary>A category no other test uses, so a filtered listing holds exactly this test's parts.</summary>
+    public static string UniqueCategory() => "cat-" + Guid.NewGuid().ToString("N")[..10];
+
+    public static Api.Part Part(string sku, string category = "phone", params string[] models) => new()
+    {
+        Sku = sku,
+        Name = $"Display assembly {sku}",
+        Category = category,
+        CompatibleModels = { models },
+        MainPart = true,
+        UnitPrice = new Api.Money { CurrencyCode = "CNY", UnitsMinor = 45_900 },
+    };
 }

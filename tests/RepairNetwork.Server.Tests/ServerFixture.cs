@@ -40,6 +40,8 @@ public class ServerFixture : IAsyncLifetime
 
     public Api.InventoryService.InventoryServiceClient Inventory => new(Channel);
 
+    public Api.PartsCatalogService.PartsCatalogServiceClient Parts => new(Channel);
+
     public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });

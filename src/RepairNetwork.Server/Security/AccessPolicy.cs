@@ -7,7 +7,8 @@ namespace RepairNetwork.Server.Security;
 /// <summary>
 /// Who may call what: the whole role matrix in one table (README, "Security"). Every RPC of our
 /// services must have a rule; a method without one is refused, so a new RPC is closed until it is
-/// declared here. An outlet token only ever reaches its own outlet's objects.
+/// declared here. An outlet token only ever reaches its own outlet's objects, except for shared
+/// reference data that belongs to no outlet (the parts catalog), opened with AndAnyOutlet.
 /// </summary>
 public static class AccessPolicy
 {
@@ -85,6 +86,12 @@ public static class AccessPolicy
             .AndOwnOutlet<Api.GetOutletInventoryRequest>(r => r.OutletId),
         [Method(Api.InventoryService.Descriptor, "AdjustStock")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.AdjustStockRequest>(r => r.OutletId),
+
+        // The catalog is headquarters' reference data, no outlet's own: any outlet may read any part.
+        [Method(Api.PartsCatalogService.Descriptor, "CreatePart")] = AccessRule.For(Roles.Hq),
+        [Method(Api.PartsCatalogService.Descriptor, "UpdatePart")] = AccessRule.For(Roles.Hq),
+        [Method(Api.PartsCatalogService.Descriptor, "GetPart")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
+        [Method(Api.PartsCatalogService.Descriptor, "ListParts")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
     };
 
     /// <summary>Work on an order at the outlet: headquarters, or the outlet currently holding it.</summary>
@@ -104,18 +111,42 @@ public static class AccessPolicy
 /// <summary>
 /// One RPC's rule: the roles that may call it, and for outlet tokens how to find the outlet the
 /// request touches (it must be the token's own) plus any further limit on what an outlet may ask.
+/// Outlet tokens are admitted only through AndOwnOutlet (the request's outlet must be theirs) or
+/// AndAnyOutlet (data that is no outlet's own); never by naming the outlet role in For.
 /// </summary>
 public sealed class AccessRule
 {
     private readonly HashSet<string> _roles;
     private Func<IMessage, OwnerLookup, Task<string?>>? _targetOutlet;
+    private bool _anyOutlet;
     private readonly List<(Func<IMessage, Caller, bool> Allowed, string Rule)> _outletLimits = [];
 
     private AccessRule(IEnumerable<string> roles) => _roles = [.. roles];
 
     public IReadOnlySet<string> RolesAllowed => _roles;
 
-    public static AccessRule For(params string[] roles) => new(roles);
+    /// <summary>The non-outlet roles that may call; outlets come in with AndOwnOutlet or AndAnyOutlet.</summary>
+    public static AccessRule For(params string[] roles) =>
+        roles.Contains(Roles.Outlet)
+            ? throw new ArgumentException("outlet tokens need a scope: use AndOwnOutlet or AndAnyOutlet instead of naming the outlet role", nameof(roles))
+            : new(roles);
+
+    /// <summary>
+    /// Outlet tokens may call this whatever their outlet: only for data that belongs to no outlet
+    /// (headquarters' reference data such as the parts catalog), never for one outlet's objects.
+    /// Limits added with AndOutletOnlyIf still apply.
+    /// </summary>
+    public AccessRule AndAnyOutlet()
+    {
+        if (_targetOutlet is not null)
+        {
+            throw new InvalidOperationException("a rule is either scoped to the caller's own outlet or open to any outlet, not both");
+        }
+
+        _roles.Add(Roles.Outlet);
+        _anyOutlet = true;
+        return this;
+    }
 
     /// <summary>Outlet tokens may call this for their own outlet, named directly in the request.</summary>
     public AccessRule AndOwnOutlet<TRequest>(Func<TRequest, string?> outletId) where TRequest : IMessage =>
@@ -124,6 +155,11 @@ public sealed class AccessRule
     /// <summary>Outlet tokens may call this when the object the request names belongs to their outlet.</summary>
     public AccessRule AndOwnOutlet<TRequest>(Func<TRequest, OwnerLookup, Task<string?>> outletId) where TRequest : IMessage
     {
+        if (_anyOutlet)
+        {
+            throw new InvalidOperationException("a rule is either scoped to the caller's own outlet or open to any outlet, not both");
+        }
+
         _roles.Add(Roles.Outlet);
         _targetOutlet = (request, owners) => outletId((TRequest)request, owners);
         return this;
@@ -151,7 +187,7 @@ public sealed class AccessRule
             return null;
         }
 
-        if (_targetOutlet is null || await _targetOutlet(request, owners) != caller.OutletId)
+        if (!_anyOutlet && (_targetOutlet is null || await _targetOutlet(request, owners) != caller.OutletId))
         {
             return "an outlet may only act on its own outlet's data";
         }
