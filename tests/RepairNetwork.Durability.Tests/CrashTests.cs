@@ -97,7 +97,7 @@ public sealed class CrashTests
             }
         }
 
-        var assigned = acknowledged.Values.Where(o => o.Status == Api.RepairOrderStatus.Assigned).ToList();
+        var assigned = acknowledged.Values.Where(o => o.Status == Api.RepairOrderStatus.Offered).ToList();
         Assert.Equal(Outlets * CapacityEach, assigned.Count);
         Assert.All(assigned, o => Assert.Equal(o.Assignment.OutletId, booked[o.OrderId]));
         Assert.Equal(Orders - (Outlets * CapacityEach), acknowledged.Values.Count(o => o.Status == Api.RepairOrderStatus.Unassigned));

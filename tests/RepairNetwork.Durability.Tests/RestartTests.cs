@@ -82,13 +82,13 @@ public sealed class RestartTests
         await restarted.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician("GZ-0001-T1", "GZ-0001", expiresOn: "2099-12-31") });
 
         var order = waiting;
-        for (var attempt = 0; attempt < 120 && order.Status != Api.RepairOrderStatus.Assigned; attempt++)
+        for (var attempt = 0; attempt < 120 && order.Status != Api.RepairOrderStatus.Offered; attempt++)
         {
             await Task.Delay(250, TestContext.Current.CancellationToken);
             order = (await restarted.Orders.GetRepairOrderAsync(new Api.GetRepairOrderRequest { OrderId = waiting.OrderId })).Order;
         }
 
-        Assert.Equal(Api.RepairOrderStatus.Assigned, order.Status);
+        Assert.Equal(Api.RepairOrderStatus.Offered, order.Status);
         Assert.Equal("GZ-0001", order.Assignment.OutletId);
     }
 }

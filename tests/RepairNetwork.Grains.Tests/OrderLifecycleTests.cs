@@ -139,6 +139,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
     public async Task Completing_consumes_the_replaced_parts_from_the_outlets_stock_exactly_once_even_when_retried()
     {
         var outlet = await Outlet("PARTS-A", -10.0, 10);
+        await CatalogPart("PH-SCREEN", 45000);
         var stock = Grains.GetGrain<IOutletInventoryGrain>(outlet);
         await stock.Adjust(new StockAdjustment { Sku = "PH-SCREEN", Kind = StockAdjustmentKind.Receive, Quantity = 5, Reason = "delivery", IdempotencyKey = "rcv-1" });
         var order = await Accepted("parts-once", -9.999, outlet);
@@ -225,7 +226,32 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         Assert.Equal(1.0, score.OnTimeRate);
     }
 
+    [Fact]
+    public async Task Only_genuine_catalog_parts_can_be_quoted_or_fitted_and_quotes_use_the_catalog_price()
+    {
+        var outlet = await Outlet("GENUINE-A", 10.0, 10);
+        await CatalogPart("PH-BACK", 12000);
+        var order = await Accepted("genuine", 10.001, outlet);
+        await Order(order).Diagnose(OutletActor(outlet), new Diagnosis { Findings = new DiagnosisFindings { QualityFault = false, Exclusions = [WarrantyExclusion.UserDamage] }, Notes = "dropped", ExpectedRepairTime = TimeSpan.FromHours(1) });
+
+        var fake = await Assert.ThrowsAsync<Domain.DomainException>(() => Order(order).SubmitQuote(OutletActor(outlet), [PartLine("KNOCKOFF-1")], ""));
+        Assert.Equal("lines[0].sku", fake.Field);
+
+        var quoted = await Order(order).SubmitQuote(OutletActor(outlet), [new QuoteLine { Kind = QuoteLineKind.Labour, Description = "fit back", Quantity = 1, UnitPriceMinor = 3000, CoveredByWarranty = true }, PartLine("PH-BACK")], "");
+        Assert.Equal(12000, quoted.Quote!.Lines[1].UnitPriceMinor);
+        Assert.Equal(15000, quoted.Quote.CustomerPaysMinor); // excluded (user damage): nothing is covered
+        await Order(order).ApproveQuote(Agent, 1, "customer agreed by phone");
+        await Order(order).StartRepair(OutletActor(outlet));
+        var notInCatalog = await Assert.ThrowsAsync<Domain.DomainException>(() => Order(order).Complete(OutletActor(outlet), "fitted", [new ReplacedPart { Sku = "KNOCKOFF-1", Quantity = 1 }]));
+        Assert.Equal("parts_replaced[0].sku", notInCatalog.Field);
+    }
+
     // ---- helpers ----
+
+    private static QuoteLine PartLine(string sku) => new() { Kind = QuoteLineKind.Part, Description = "", Sku = sku, Quantity = 1, UnitPriceMinor = 0, CoveredByWarranty = false };
+
+    private async Task CatalogPart(string sku, long price) =>
+        await Grains.GetGrain<Parts.IPartGrain>(sku).Create(Domain.Parts.CatalogParts.Create(sku, $"Part {sku}", "phone", [], false, price, "CNY", false));
 
     private IRepairOrderGrain Order(RepairOrder order) => Grains.GetGrain<IRepairOrderGrain>(order.OrderId);
 

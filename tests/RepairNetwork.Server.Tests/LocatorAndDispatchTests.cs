@@ -62,7 +62,7 @@ public sealed class LocatorAndDispatchTests(ServerFixture server) : IClassFixtur
 
         var order = (await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon))).Order;
 
-        Assert.Equal(Api.RepairOrderStatus.Assigned, order.Status);
+        Assert.Equal(Api.RepairOrderStatus.Offered, order.Status);
         Assert.Equal(capable, order.Assignment.OutletId);
         Assert.Equal(4.0, order.Assignment.DistanceKm, 1);
         Assert.Equal("2026-11-18", order.Assignment.BookedForDate);

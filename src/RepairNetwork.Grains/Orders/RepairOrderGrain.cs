@@ -9,7 +9,9 @@ using RepairNetwork.Domain.Orders;
 using RepairNetwork.Domain.Warranty;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
+using RepairNetwork.Domain.Parts;
 using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Grains.Parts;
 using RepairNetwork.Grains.ServiceLevels;
 
 namespace RepairNetwork.Grains.Orders;
@@ -143,25 +145,77 @@ public sealed class RepairOrderGrain(
         var today = order.Assignment is { } held && index.Current.Find(held.OutletId) is { } outlet
             ? outlet.Profile.Hours.LocalDate(now)
             : DateOnly.FromDateTime(now.UtcDateTime);
-        var warranty = WarrantyRules.AtDiagnosis(order.EffectivePolicy, order.Request.Product.PurchaseDate, today, diagnosis.Findings);
+        var parts = await GenuineParts(order, diagnosis.Findings.PartSkus, i => $"diagnosis.part_skus[{i}]");
+        var warranty = WarrantyRules.AtDiagnosis(WithCatalogMainParts(order.EffectivePolicy, parts), order.Request.Product.PurchaseDate, today, diagnosis.Findings);
         var diagnosed = await Step(o => o.Diagnose(by, diagnosis, warranty, now));
         return diagnosed.WantsLoaner ? await TryIssueLoaner(by, diagnosed) : diagnosed;
     }
 
-    public Task<RepairOrder> SubmitQuote(Actor by, ImmutableArray<QuoteLine> lines, string reason)
+    public async Task<RepairOrder> SubmitQuote(Actor by, ImmutableArray<QuoteLine> lines, string reason)
     {
         var order = Require();
-        var policy = order.EffectivePolicy;
+        var parts = await GenuineParts(order, lines.Where(l => l.Kind == QuoteLineKind.Part).Select(l => l.Sku).ToImmutableArray(),
+            i => $"lines[{lines.Select((l, n) => (l, n)).Where(x => x.l.Kind == QuoteLineKind.Part).ElementAt(i).n}].sku");
+        var policy = WithCatalogMainParts(order.EffectivePolicy, parts);
+        var mismatched = parts.Values.FirstOrDefault(p => p.Currency != policy.Currency);
+        if (mismatched is not null)
+        {
+            throw DomainException.Precondition($"part {mismatched.Sku} is priced in {mismatched.Currency} but {order.Request.Product.Category} quotes are in {policy.Currency}");
+        }
+
         var warranty = order.Warranty;
-        // The warranty decides line by line what the customer pays: labour follows the unit's cover.
+        // Parts at the catalog price (transparent fees); the warranty decides line by line what the
+        // customer pays, and labour follows the unit's cover.
         var priced = lines.Select(l => l with
         {
+            UnitPriceMinor = l.Kind == QuoteLineKind.Part ? parts[l.Sku].UnitPriceMinor : l.UnitPriceMinor,
+            Description = l.Kind == QuoteLineKind.Part && l.Description.Length == 0 ? parts[l.Sku].Name : l.Description,
             CoveredByWarranty = warranty is not null && (l.Kind == QuoteLineKind.Part
                 ? warranty.Covers(l.Sku, policy)
                 : warranty.CustomerPays == CustomerCharge.Nothing),
         }).ToImmutableArray();
         var quote = new Quote { Version = 0, Lines = priced, Currency = policy.Currency, QuotedAt = clock.GetUtcNow(), Reason = reason };
-        return Step(o => o.SubmitQuote(by, quote, clock.GetUtcNow()));
+        return await Step(o => o.SubmitQuote(by, quote, clock.GetUtcNow()));
+    }
+
+    /// <summary>Genuine parts only: each SKU must be in the catalog, for this category and model.</summary>
+    private async Task<Dictionary<string, CatalogPart>> GenuineParts(RepairOrder order, ImmutableArray<string> skus, Func<int, string> field)
+    {
+        var product = order.Request.Product;
+        var found = new Dictionary<string, CatalogPart>(StringComparer.Ordinal);
+        for (var i = 0; i < skus.Length; i++)
+        {
+            if (found.ContainsKey(skus[i]))
+            {
+                continue;
+            }
+
+            CatalogPart part;
+            try
+            {
+                part = await GrainFactory.GetGrain<IPartGrain>(skus[i]).Get();
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+            {
+                throw DomainException.Invalid(field(i), $"'{skus[i]}' is not a genuine part: it is not in the parts catalog");
+            }
+
+            if (part.Category != product.Category || !part.FitsModel(product.Model))
+            {
+                throw DomainException.Invalid(field(i), $"'{skus[i]}' is a {part.Category} part that does not fit a {product.Category} {product.Model}");
+            }
+
+            found[skus[i]] = part;
+        }
+
+        return found;
+    }
+
+    /// <summary>A part is a main part when the category policy lists it or the catalog marks it so.</summary>
+    private static CategoryPolicy WithCatalogMainParts(CategoryPolicy policy, Dictionary<string, CatalogPart> parts)
+    {
+        var flagged = parts.Values.Where(p => p.IsMainPart && !policy.IsMainPart(p.Sku)).Select(p => p.Sku).ToList();
+        return flagged.Count == 0 ? policy : policy with { MainPartSkus = policy.MainPartSkus.AddRange(flagged) };
     }
 
     public Task<RepairOrder> ApproveQuote(Actor by, int quoteVersion, string note) => Step(o => o.ApproveQuote(by, quoteVersion, note, clock.GetUtcNow()));
@@ -183,6 +237,7 @@ public sealed class RepairOrderGrain(
     public async Task<RepairOrder> Complete(Actor by, string workDone, ImmutableArray<ReplacedPart> partsReplaced)
     {
         var order = Require();
+        await GenuineParts(order, [.. partsReplaced.Select(p => p.Sku)], i => $"parts_replaced[{i}].sku");
         var now = clock.GetUtcNow();
         var record = new RepairRecord { WorkDone = workDone, TechnicianId = order.TechnicianId, PartsReplaced = partsReplaced, CompletedAt = now };
         var completed = order.Complete(by, record, now);
@@ -425,7 +480,7 @@ public sealed class RepairOrderGrain(
         _ => null,
     };
 
-    private string RegionOf(string outletId) => index.Current.Find(outletId) is null ? string.Empty : string.Empty; // REGION-PENDING
+    private string RegionOf(string outletId) => ServiceLogBuckets.RegionOf(index.Current.Find(outletId));
 
     private async Task<RepairOrder> TryIssueLoaner(Actor by, RepairOrder order)
     {

@@ -48,6 +48,9 @@ public static class ServiceLogBuckets
     /// <summary>Bucket name for events with no outlet region (e.g. an order no outlet could take).</summary>
     public const string NoRegion = "_";
 
+    /// <summary>The region an outlet's events are filed under; empty when the outlet is unknown.</summary>
+    public static string RegionOf(Domain.Dispatch.OutletListing? outlet) => outlet is null ? string.Empty : string.Empty; // REGION-PENDING
+
     public static string Key(string region, DateTimeOffset at) =>
         $"{(string.IsNullOrEmpty(region) ? NoRegion : region)}/{at.UtcDateTime:yyyyMMddHH}";
 

@@ -62,7 +62,7 @@ public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index) : 
         {
             region = outletId is null
                 ? throw RpcErrors.InvalidArgument("region", "is required unless outlet_id is set")
-                : index.Current.Find(outletId)?.Profile.Region ?? throw DomainException.NotFound("outlet", outletId);
+                : index.Current.Find(outletId) is { } outlet ? ServiceLogBuckets.RegionOf(outlet) : throw DomainException.NotFound("outlet", outletId);
         }
         else if (region != ServiceLogBuckets.NoRegion)
         {

@@ -24,8 +24,18 @@ internal static class Names
     public static readonly IReadOnlyDictionary<string, RepairOrderStatus> OrderStatuses = new Dictionary<string, RepairOrderStatus>
     {
         ["created"] = RepairOrderStatus.Created,
-        ["assigned"] = RepairOrderStatus.Assigned,
+        ["offered"] = RepairOrderStatus.Offered,
         ["unassigned"] = RepairOrderStatus.Unassigned,
+        ["accepted"] = RepairOrderStatus.Accepted,
+        ["diagnosed"] = RepairOrderStatus.Diagnosed,
+        ["quoted"] = RepairOrderStatus.Quoted,
+        ["approved"] = RepairOrderStatus.Approved,
+        ["declined"] = RepairOrderStatus.Declined,
+        ["repairing"] = RepairOrderStatus.Repairing,
+        ["completed"] = RepairOrderStatus.Completed,
+        ["collected"] = RepairOrderStatus.Collected,
+        ["closed"] = RepairOrderStatus.Closed,
+        ["cancelled"] = RepairOrderStatus.Cancelled,
     };
 
     public static readonly IReadOnlyDictionary<string, StockAdjustmentKind> StockKinds = new Dictionary<string, StockAdjustmentKind>
