@@ -91,4 +91,52 @@ public sealed class RestartTests
         Assert.Equal(Api.RepairOrderStatus.Offered, order.Status);
         Assert.Equal("GZ-0001", order.Assignment.OutletId);
     }
+
+    [Fact]
+    public async Task An_acceptance_window_running_when_the_server_stops_still_moves_the_job_on_after_a_restart()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var cluster = "sla-" + Guid.NewGuid().ToString("N")[..8];
+        var (lat, lon) = (30.6, 104.1);
+        // A tick missed while the server was down comes back one period later: keep that short here.
+        var settings = new Dictionary<string, string> { ["Dispatch:ServiceLevelCheckPeriod"] = "00:00:05" };
+
+        Api.RepairOrder offered;
+        await using (var server = await ServerProcess.StartAsync("before", database.ConnectionString, cluster, settings))
+        {
+            // The shortest window a policy allows, so the test waits about a minute, not two hours.
+            await server.ServiceLevels.SetCategoryPolicyAsync(new Api.SetCategoryPolicyRequest
+            {
+                Policy = new Api.CategoryPolicy
+                {
+                    Category = "phone", WholeUnitMonths = 12, MainPartMonths = 36, ReturnDays = 7, ExchangeDays = 15,
+                    AcceptanceWindow = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(1)),
+                },
+            });
+            foreach (var (id, offset) in new[] { ("CD-0001", 0.01), ("CD-0002", 0.03) })
+            {
+                await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(id, lat + offset, lon) });
+                await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician($"{id}-T1", id, expiresOn: "2099-12-31") });
+            }
+
+            offered = (await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon))).Order;
+            await server.StopAsync();
+        }
+
+        Assert.Equal(Api.RepairOrderStatus.Offered, offered.Status);
+        Assert.Equal("CD-0001", offered.Assignment.OutletId);
+
+        await using var restarted = await ServerProcess.StartAsync("after", database.ConnectionString, cluster, settings);
+        var order = offered;
+        for (var attempt = 0; attempt < 360 && order.Assignment?.OutletId != "CD-0002"; attempt++)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            order = (await restarted.Orders.GetRepairOrderAsync(new Api.GetRepairOrderRequest { OrderId = offered.OrderId })).Order;
+        }
+
+        Assert.Equal("CD-0002", order.Assignment?.OutletId);
+        Assert.Equal(["CD-0001"], order.ExcludedOutletIds);
+        Assert.Contains(order.AuditTrail, a => a.Action == Api.OrderAction.OfferTimedOut && a.OutletId == "CD-0001" && a.ActorRole == Api.ActorRole.Platform);
+        Assert.True(order.AuditTrail.Single(a => a.Action == Api.OrderAction.OfferTimedOut).Time.ToDateTimeOffset() >= offered.OfferExpireTime.ToDateTimeOffset());
+    }
 }

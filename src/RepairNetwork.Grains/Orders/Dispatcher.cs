@@ -40,7 +40,7 @@ public sealed class DispatchOptions
     /// How often a due service-level reminder repeats until the order acts on it; each order's
     /// reminder is re-aimed at its next deadline, so this only matters when a tick is missed.
     /// </summary>
-    public TimeSpan ServiceLevelCheckPeriod { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ServiceLevelCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     public double MaxDistanceKm(ServiceMode mode) => mode switch
     {
