@@ -134,6 +134,8 @@ public sealed class RepairOrderGrain(
             return await Step(o => o.AssignTechnician(by, technicianId ?? string.Empty, clock.GetUtcNow()));
         }
 
+        // Check the step is allowed before the outlet books the technician for it.
+        order.AssignTechnician(by, technicianId ?? "(least loaded)", clock.GetUtcNow());
         var chosen = await Outlet(order.Assignment.OutletId).AssignTechnician(OrderId, technicianId, order.Request.Job.Capability);
         return await Step(o => o.AssignTechnician(by, chosen, clock.GetUtcNow()));
     }
@@ -451,7 +453,7 @@ public sealed class RepairOrderGrain(
         if (ServiceEvent.IsServiceLevel(entry.Action))
         {
             var region = outlet is null ? string.Empty : RegionOf(outletId);
-            await GrainFactory.GetGrain<IServiceLogGrain>(ServiceLogBuckets.Key(region, entry.At)).Append(new ServiceEvent
+            await GrainFactory.GetGrain<IServiceLogGrain>(ServiceLogBuckets.Key(region, entry.At, OrderId)).Append(new ServiceEvent
             {
                 OrderId = OrderId,
                 OrderRevision = entry.Sequence,

@@ -32,8 +32,9 @@ public sealed record ServiceEvent
 }
 
 /// <summary>
-/// The service-level events of one region in one UTC hour. Bucketing by region and hour keeps each
-/// grain's state small and spreads writes, so a busy day never funnels through one grain.
+/// The service-level events of one region in one UTC hour, split over <see cref="ServiceLogBuckets.Shards"/>
+/// grains by order. Bucketing keeps each grain's state small and spreads writes, so a busy hour (a
+/// national batch) never funnels through one grain; readers merge the shards of an hour.
 /// </summary>
 public interface IServiceLogGrain : IGrainWithStringKey
 {
@@ -51,8 +52,34 @@ public static class ServiceLogBuckets
     /// <summary>The region an outlet's events are filed under; empty when the outlet is unknown.</summary>
     public static string RegionOf(Domain.Dispatch.OutletListing? outlet) => outlet is null ? string.Empty : string.Empty; // REGION-PENDING
 
-    public static string Key(string region, DateTimeOffset at) =>
-        $"{(string.IsNullOrEmpty(region) ? NoRegion : region)}/{at.UtcDateTime:yyyyMMddHH}";
+    /// <summary>Grains per region and hour.</summary>
+    public const int Shards = 8;
+
+    /// <summary>The bucket an order's event goes to.</summary>
+    public static string Key(string region, DateTimeOffset at, string orderId) => Key(region, at, ShardOf(orderId));
+
+    public static string Key(string region, DateTimeOffset at, int shard) =>
+        $"{(string.IsNullOrEmpty(region) ? NoRegion : region)}/{at.UtcDateTime:yyyyMMddHH}/{shard}";
+
+    /// <summary>Every bucket of one region and hour.</summary>
+    public static IEnumerable<string> KeysOf(string region, DateTimeOffset hour) =>
+        Enumerable.Range(0, Shards).Select(shard => Key(region, hour, shard));
+
+    private static int ShardOf(string orderId)
+    {
+        // Stable across processes (string.GetHashCode is randomized per process).
+        uint hash = 2166136261;
+        foreach (var c in orderId)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (int)(hash % Shards);
+    }
+
+    /// <summary>Events in reading order: time, then order, then position in the order's trail.</summary>
+    public static IEnumerable<ServiceEvent> InOrder(IEnumerable<ServiceEvent> events) =>
+        events.OrderBy(e => e.At).ThenBy(e => e.OrderId, StringComparer.Ordinal).ThenBy(e => e.OrderRevision);
 
     /// <summary>Hour starts from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
     public static IEnumerable<DateTimeOffset> Hours(DateTimeOffset from, DateTimeOffset to)
@@ -90,5 +117,5 @@ public sealed class ServiceLogGrain(
     }
 
     public Task<ImmutableArray<ServiceEvent>> List() =>
-        Task.FromResult(state.State.Events.OrderBy(e => e.At).ThenBy(e => e.OrderId, StringComparer.Ordinal).ThenBy(e => e.OrderRevision).ToImmutableArray());
+        Task.FromResult(ServiceLogBuckets.InOrder(state.State.Events).ToImmutableArray());
 }

@@ -85,7 +85,7 @@ public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index) : 
         for (var round = 0; round < hours.Count; round += BucketsPerRound)
         {
             var batch = hours.Skip(round).Take(BucketsPerRound).ToList();
-            var buckets = await Task.WhenAll(batch.Select(h => grains.GetGrain<IServiceLogGrain>(ServiceLogBuckets.Key(region, h)).List()));
+            var buckets = await Task.WhenAll(batch.Select(ReadHour));
             for (var b = 0; b < batch.Count; b++)
             {
                 var matching = buckets[b]
@@ -106,6 +106,12 @@ public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index) : 
         }
 
         return response;
+
+        async Task<IEnumerable<ServiceEvent>> ReadHour(DateTimeOffset hourStart)
+        {
+            var shards = await Task.WhenAll(ServiceLogBuckets.KeysOf(region, hourStart).Select(key => grains.GetGrain<IServiceLogGrain>(key).List()));
+            return ServiceLogBuckets.InOrder(shards.SelectMany(events => events));
+        }
     }
 
     private static string EncodePosition(DateTimeOffset hour, int sent) =>
