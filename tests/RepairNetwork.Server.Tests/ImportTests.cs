@@ -80,6 +80,20 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.StartsWith("outlet.region:", refused.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_demo_outlet_has_its_province_as_region()
+    {
+        using var file = File.OpenText(Path.Combine(AppContext.BaseDirectory, "DemoData", "outlets-cn.csv"));
+
+        var rows = OutletFileReader.ReadOutletsCsv(file).ToList();
+
+        Assert.Equal(2000, rows.Count);
+        Assert.All(rows, r => Assert.True(r.IsOk, r.Error));
+        Assert.All(rows, r => Assert.Matches(new Regex(@"^CN-[0-9]{2}\z"), r.Item!.Region));
+        Assert.Equal("CN-23", rows.Single(r => r.Item!.OutletId == "CN-SHA-0001").Item!.Region); // Shanghai, GeoNames admin1 23
+        Assert.Equal("CN-22", rows.Single(r => r.Item!.OutletId == "CN-BEI-0001").Item!.Region); // Beijing, GeoNames admin1 22
+    }
+
     private static List<ImportRow<Api.Outlet>> ReadCsv(params string[] lines) =>
         OutletFileReader.ReadOutletsCsv(new StringReader(string.Join("\n", lines) + "\n")).ToList();
 }
