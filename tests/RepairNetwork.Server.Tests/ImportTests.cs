@@ -2,6 +2,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using RepairNetwork.Contracts.Import;
+using RepairNetwork.Domain;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Server.Demo;
+using RepairNetwork.Server.Mapping;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Tests;
@@ -92,6 +96,32 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.All(rows, r => Assert.Matches(new Regex(@"^CN-[0-9]{2}\z"), r.Item!.Region));
         Assert.Equal("CN-23", rows.Single(r => r.Item!.OutletId == "CN-SHA-0001").Item!.Region); // Shanghai, GeoNames admin1 23
         Assert.Equal("CN-22", rows.Single(r => r.Item!.OutletId == "CN-BEI-0001").Item!.Region); // Beijing, GeoNames admin1 22
+    }
+
+    [Fact]
+    public async Task Reloading_the_demo_adds_the_region_to_outlets_stored_without_one_and_nothing_else()
+    {
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var old = Samples.Outlet(Samples.UniqueId("DEMO"), 31.2, 121.4);
+        var renamed = Samples.Outlet(Samples.UniqueId("DEMO"), 31.2, 121.4);
+        var stored = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = old })).Outlet;
+        await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = renamed });
+        var withRegion = old.Clone();
+        withRegion.Region = "CN-23";
+        var renamedWithRegion = renamed.Clone();
+        renamedWithRegion.Region = "CN-23";
+        renamedWithRegion.Name = "Another name";
+
+        await DemoNetworkLoader.CreateOrAddRegion(grains.GetGrain<IOutletGrain>(old.OutletId), OutletMapping.ToDomain(withRegion));
+        await DemoNetworkLoader.CreateOrAddRegion(grains.GetGrain<IOutletGrain>(old.OutletId), OutletMapping.ToDomain(withRegion));
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            DemoNetworkLoader.CreateOrAddRegion(grains.GetGrain<IOutletGrain>(renamed.OutletId), OutletMapping.ToDomain(renamedWithRegion)));
+
+        var reloaded = (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = old.OutletId })).Outlet;
+        Assert.Equal("CN-23", reloaded.Region);
+        Assert.Equal(stored.Version + 1, reloaded.Version);
+        Assert.Equal(DomainErrorKind.AlreadyExists, refused.Kind);
+        Assert.Equal(string.Empty, (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = renamed.OutletId })).Outlet.Region);
     }
 
     private static List<ImportRow<Api.Outlet>> ReadCsv(params string[] lines) =>
