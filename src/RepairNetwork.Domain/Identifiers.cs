@@ -31,6 +31,10 @@ public static partial class Identifiers
         return value;
     }
 
+    /// <summary>An optional value with id syntax (e.g. an outlet's region); empty when null or empty.</summary>
+    public static string OptionalId(string? value, string field) =>
+        string.IsNullOrEmpty(value) ? string.Empty : RequireId(value, field);
+
     public static string RequireCapability(string? value, string field)
     {
         if (string.IsNullOrEmpty(value))

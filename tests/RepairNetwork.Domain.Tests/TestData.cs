@@ -24,7 +24,8 @@ internal static class TestData
         IEnumerable<string>? capabilities = null,
         ServiceModes? modes = null,
         ServiceArea? serviceArea = null,
-        int dailyCapacity = 10) =>
+        int dailyCapacity = 10,
+        string? region = null) =>
         OutletProfile.Create(
             id,
             $"Outlet {id}",
@@ -36,7 +37,8 @@ internal static class TestData
             capabilities ?? ["phone.screen"],
             dailyCapacity,
             serviceArea,
-            "outlet");
+            "outlet",
+            region);
 
     public static OutletListing Listing(
         string id,

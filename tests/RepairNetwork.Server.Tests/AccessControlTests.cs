@@ -138,6 +138,8 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
 
         await AssertDenied(() => outlets.UpdateOutletAsync(new Api.UpdateOutletRequest { Outlet = new Api.Outlet { OutletId = _a, DailyCapacity = 500 }, UpdateMask = new FieldMask { Paths = { "daily_capacity" } } }).ResponseAsync);
         await AssertDenied(() => outlets.UpdateOutletAsync(new Api.UpdateOutletRequest { Outlet = Samples.Outlet(_a, 0, 0) }).ResponseAsync);
+        await AssertDenied(() => outlets.UpdateOutletAsync(new Api.UpdateOutletRequest { Outlet = new Api.Outlet { OutletId = _a, Region = "elsewhere" }, UpdateMask = new FieldMask { Paths = { "region" } } }).ResponseAsync);
+        await AssertDenied(() => outlets.UpdateOutletAsync(new Api.UpdateOutletRequest { Outlet = new Api.Outlet { OutletId = _a, Phone = "+86 21 9999 0001", Region = "elsewhere" }, UpdateMask = new FieldMask { Paths = { "phone", "region" } } }).ResponseAsync);
         await AssertDenied(() => outlets.SetOutletStatusAsync(new Api.SetOutletStatusRequest { OutletId = _a, Status = Api.OutletStatus.Closed }).ResponseAsync);
         await AssertDenied(() => technicians.UpdateTechnicianAsync(new Api.UpdateTechnicianRequest { Technician = new Api.Technician { TechnicianId = _a + "-T1", OutletId = _b }, UpdateMask = new FieldMask { Paths = { "outlet_id" } } }).ResponseAsync);
 

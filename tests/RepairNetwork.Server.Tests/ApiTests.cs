@@ -60,6 +60,48 @@ public sealed class ApiTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task Region_is_stored_read_updated_by_mask_and_filters_the_list()
+    {
+        var prefix = Samples.UniqueId("REGION");
+        var east = Samples.UniqueId("east");
+        var north = Samples.UniqueId("north");
+        var a = Samples.Outlet($"{prefix}-a", 31.2, 121.4);
+        a.Region = east;
+        var b = Samples.Outlet($"{prefix}-b", 31.3, 121.5);
+        b.Region = east;
+        var c = Samples.Outlet($"{prefix}-c", 39.9, 116.4);
+
+        var created = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = a })).Outlet;
+        await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = b });
+        await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = c });
+        var read = (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = a.OutletId })).Outlet;
+        var moved = (await server.Outlets.UpdateOutletAsync(new Api.UpdateOutletRequest
+        {
+            Outlet = new Api.Outlet { OutletId = b.OutletId, Region = north, Name = "not in the mask" },
+            UpdateMask = new FieldMask { Paths = { "region" } },
+        })).Outlet;
+        var assigned = (await server.Outlets.UpdateOutletAsync(new Api.UpdateOutletRequest
+        {
+            Outlet = new Api.Outlet { OutletId = c.OutletId, Region = north },
+            UpdateMask = new FieldMask { Paths = { "region" } },
+        })).Outlet;
+        var inEast = await server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { Region = east });
+        var inNorth = await server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { Region = north, PageSize = 1 });
+        var inNorthNext = await server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { Region = north, PageSize = 1, PageToken = inNorth.NextPageToken });
+        var wrongCase = await server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { Region = east.ToUpperInvariant() });
+
+        Assert.Equal(east, created.Region);
+        Assert.Equal(east, read.Region);
+        Assert.Equal(north, moved.Region);
+        Assert.Equal(b.Name, moved.Name);
+        Assert.Equal(north, assigned.Region);
+        Assert.Equal([a.OutletId], inEast.Outlets.Select(o => o.OutletId));
+        Assert.Equal([b.OutletId, c.OutletId], inNorth.Outlets.Concat(inNorthNext.Outlets).Select(o => o.OutletId));
+        Assert.Empty(inNorthNext.NextPageToken);
+        Assert.Empty(wrongCase.Outlets);
+    }
+
+    [Fact]
     public async Task Technicians_are_listed_per_outlet_and_moving_one_updates_both_rosters()
     {
         var a = Samples.UniqueId("A");

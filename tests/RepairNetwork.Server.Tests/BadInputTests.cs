@@ -27,6 +27,8 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         { "self-intersecting polygon", "outlet.service_area_geojson" },
         { "no service modes", "outlet.service_modes" },
         { "1 MB name", "outlet.name" },
+        { "region with a space", "outlet.region" },
+        { "65-character region", "outlet.region" },
     };
 
     [Theory]
@@ -55,6 +57,8 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
             case "self-intersecting polygon": outlet.ServiceAreaGeojson = """{"type":"Polygon","coordinates":[[[121,31],[122,32],[122,31],[121,32],[121,31]]]}"""; break;
             case "no service modes": outlet.ServiceModes = null; break;
             case "1 MB name": outlet.Name = new string('x', 1_000_000); break;
+            case "region with a space": outlet.Region = "CN 23"; break;
+            case "65-character region": outlet.Region = new string('r', 65); break;
         }
 
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = outlet }).ResponseAsync);
@@ -188,6 +192,8 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.StartsWith("page_size:", tooBig.Status.Detail, StringComparison.Ordinal);
         await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { PageToken = "not-a-token" }).ResponseAsync);
         await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { Status = (Api.OutletStatus)7 }).ResponseAsync);
+        var badRegion = await AssertStatus(StatusCode.InvalidArgument, () => server.Outlets.ListOutletsAsync(new Api.ListOutletsRequest { Region = "CN 23" }).ResponseAsync);
+        Assert.StartsWith("region:", badRegion.Status.Detail, StringComparison.Ordinal);
         await AssertStatus(StatusCode.InvalidArgument, () => server.Orders.ListRepairOrdersAsync(new Api.ListRepairOrdersRequest()).ResponseAsync);
         await AssertStatus(StatusCode.InvalidArgument, () => server.Technicians.ListTechniciansAsync(new Api.ListTechniciansRequest()).ResponseAsync);
     }

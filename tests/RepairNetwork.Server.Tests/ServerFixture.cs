@@ -71,6 +71,9 @@ public class ServerFixture : IAsyncLifetime
 
     public string Address { get; private set; } = string.Empty;
 
+    /// <summary>The server's services, for tests that drive grains directly.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not started");
+
     /// <summary>A channel whose calls carry a fresh token for the given role (and outlet).</summary>
     public GrpcChannel ChannelFor(string role, string? outletId = null) =>
         ChannelWithToken(AccessTokens.Mint($"test-{role}-{outletId}", role, outletId, TimeSpan.FromHours(1)));

@@ -2,7 +2,9 @@
 """Generates the demo repair network shipped in src/RepairNetwork.Server/DemoData/.
 
 Reads the GeoNames city list (../shared/data/cities-cn.csv, sorted by population, largest first)
-and writes outlets-cn.csv and technicians-cn.csv. Python 3 standard library only; the random
+and writes outlets-cn.csv and technicians-cn.csv. Each outlet's region is "CN-" followed by its
+city's GeoNames admin1 code (e.g. CN-23 for Shanghai; these are GeoNames codes, not GB/T 2260 or
+ISO 3166-2 codes). Python 3 standard library only; the random
 seed is fixed, so the same input always gives byte-identical output.
 
     python3 tools/demo-data/generate.py [--cities PATH] [--out DIR] [--outlets N] [--by-population]
@@ -110,7 +112,7 @@ GIVEN_NAMES = [
 
 OUTLET_COLUMNS = [
     "outlet_id", "name", "address", "phone", "latitude", "longitude", "time_zone",
-    "capabilities", "carry_in", "mail_in", "on_site_radius_km", "daily_capacity", "opening_hours",
+    "capabilities", "carry_in", "mail_in", "on_site_radius_km", "daily_capacity", "opening_hours", "region",
 ]
 TECHNICIAN_COLUMNS = ["technician_id", "outlet_id", "display_name", "certifications", "on_shift"]
 
@@ -320,6 +322,8 @@ def build(cities_path, total, by_population=False):
                 "on_site_radius_km": str(radius),
                 "daily_capacity": str(capacity),
                 "opening_hours": pick_hours(rng, s),
+                # The reporting region: the city's GeoNames first-level division (see PROVINCES), e.g. CN-23 for Shanghai.
+                "region": f"CN-{city['admin1']}",
             })
             technicians += make_technicians(rng, outlet_id, caps, s)
     return outlets, technicians
@@ -365,6 +369,7 @@ def check(outlets, technicians):
         assert o["carry_in"] == "true" or o["mail_in"] == "true" or int(o["on_site_radius_km"]) > 0, o
         assert 5 <= int(o["daily_capacity"]) <= 60, o
         assert all(HOURS_RE.match(e) for e in o["opening_hours"].split("; ")), o
+        assert re.match(r"^CN-[0-9]{2}$", o["region"]) and ID_RE.match(o["region"]), o
     tids = set()
     by_outlet = {o["outlet_id"]: set(o["capabilities"].split(";")) for o in outlets}
     covered = {k: set() for k in by_outlet}

@@ -18,13 +18,14 @@ namespace RepairNetwork.Contracts.Import;
 /// <para>Outlet CSV, header row required, columns matched by name in any order (case-insensitive), unknown columns ignored:</para>
 /// <list type="bullet">
 /// <item>required: <c>outlet_id, name, address, latitude, longitude, time_zone, capabilities, carry_in, mail_in, on_site_radius_km, daily_capacity</c></item>
-/// <item>optional: <c>phone, opening_hours, service_area_geojson</c></item>
+/// <item>optional: <c>phone, opening_hours, service_area_geojson, region</c> (files without them still import)</item>
 /// </list>
 /// <para>Values: latitude/longitude WGS84 degrees with a '.' decimal point; capabilities separated by ';';
 /// booleans true/false (also yes/no, 1/0; empty is false); on_site_radius_km in km, empty or 0 for none;
 /// daily_capacity a whole number; opening_hours entries separated by ';', each <c>Day[-Day] HH:MM-HH:MM</c>
 /// with days Mon Tue Wed Thu Fri Sat Sun, e.g. <c>Mon-Fri 09:00-18:00; Sat 10:00-16:00</c> (empty: not published).
-/// On-site service is offered when on_site_radius_km &gt; 0 or a service area is given.</para>
+/// On-site service is offered when on_site_radius_km &gt; 0 or a service area is given. region is the administrative
+/// region headquarters reports by, e.g. <c>CN-23</c> (empty: none).</para>
 /// <para>Technician CSV columns (all required): <c>technician_id, outlet_id, display_name, certifications, on_shift</c>;
 /// certifications separated by ';', each <c>capability:YYYY-MM-DD</c> (the last valid day), may be empty.</para>
 /// <para>Outlet GeoJSON: a FeatureCollection of Point features ([longitude, latitude]) whose properties carry
@@ -40,7 +41,7 @@ public static class OutletFileReader
         "carry_in", "mail_in", "on_site_radius_km", "daily_capacity",
     ];
 
-    public static readonly IReadOnlyList<string> OutletOptionalColumns = ["phone", "opening_hours", "service_area_geojson"];
+    public static readonly IReadOnlyList<string> OutletOptionalColumns = ["phone", "opening_hours", "service_area_geojson", "region"];
 
     public static readonly IReadOnlyList<string> TechnicianRequiredColumns =
         ["technician_id", "outlet_id", "display_name", "certifications", "on_shift"];
@@ -301,6 +302,7 @@ public static class OutletFileReader
             },
             DailyCapacity = f.Int("daily_capacity"),
             ServiceAreaGeojson = serviceArea,
+            Region = f.Text("region"),
         };
         outlet.OpeningHours.Periods.AddRange(ParseOpeningHours(f.Text("opening_hours")));
         outlet.Capabilities.AddRange(f.List("capabilities"));

@@ -32,7 +32,17 @@ public sealed record OutletProfile
 
     [Id(9)] public ServiceArea? ServiceArea { get; init; }
 
-    /// <summary>Checks every field; <paramref name="field"/> prefixes field names in errors (e.g. "outlet").</summary>
+    /// <summary>
+    /// The administrative region headquarters reports by, e.g. a province code "CN-23" or a name "shanghai";
+    /// empty when not assigned. Same syntax as an id. Not required, so outlets stored before it existed still
+    /// read back (as empty).
+    /// </summary>
+    [Id(10)] public string Region { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Checks every field; <paramref name="field"/> prefixes field names in errors (e.g. "outlet").
+    /// <paramref name="region"/> is optional: null or empty for none.
+    /// </summary>
     public static OutletProfile Create(
         string? outletId,
         string? name,
@@ -44,7 +54,8 @@ public sealed record OutletProfile
         IEnumerable<string> capabilities,
         int dailyCapacity,
         ServiceArea? serviceArea,
-        string field)
+        string field,
+        string? region = null)
     {
         var capabilityList = capabilities.ToList();
         if (capabilityList.Count == 0)
@@ -79,6 +90,7 @@ public sealed record OutletProfile
             Capabilities = capabilityList.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray(),
             DailyCapacity = dailyCapacity,
             ServiceArea = serviceArea,
+            Region = Identifiers.OptionalId(region, $"{field}.region"),
         };
     }
 
@@ -89,5 +101,5 @@ public sealed record OutletProfile
         OutletId == other.OutletId && Name == other.Name && Address == other.Address && Phone == other.Phone
         && Location == other.Location && Hours.SameAs(other.Hours) && Modes == other.Modes
         && Capabilities.SequenceEqual(other.Capabilities) && DailyCapacity == other.DailyCapacity
-        && Equals(ServiceArea, other.ServiceArea);
+        && Equals(ServiceArea, other.ServiceArea) && Region == other.Region;
 }

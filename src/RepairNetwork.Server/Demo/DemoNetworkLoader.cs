@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using RepairNetwork.Contracts.Import;
+using RepairNetwork.Domain;
+using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Grains.Technicians;
 using RepairNetwork.Server.Mapping;
@@ -9,7 +11,8 @@ namespace RepairNetwork.Server.Demo;
 /// <summary>
 /// With <c>--demo</c>: loads about 2,000 outlets at real Chinese cities and their technicians
 /// (DemoData/, derived from GeoNames) through the same validation and grains as the API. Creates are
-/// idempotent, so restarting with <c>--demo</c> changes nothing.
+/// idempotent, so restarting with <c>--demo</c> changes nothing, except that demo outlets stored before
+/// the demo file had regions get their region added.
 /// </summary>
 public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnvironment environment, ILogger<DemoNetworkLoader> logger) : BackgroundService
 {
@@ -27,7 +30,7 @@ public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnviron
         using var outletsFile = File.OpenText(Path.Combine(folder, "outlets-cn.csv"));
         var outlets = OutletFileReader.ReadOutletsCsv(outletsFile).Where(r => r.Item is not null).Select(r => OutletMapping.ToDomain(r.Item)).ToList();
         await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (profile, _) =>
-            await grains.GetGrain<IOutletGrain>(profile.OutletId).Create(profile));
+            await CreateOrAddRegion(grains.GetGrain<IOutletGrain>(profile.OutletId), profile));
 
         using var techniciansFile = File.OpenText(Path.Combine(folder, "technicians-cn.csv"));
         var technicians = OutletFileReader.ReadTechniciansCsv(techniciansFile).Where(r => r.Item is not null).Select(r => TechnicianMapping.ToDomain(r.Item)).ToList();
@@ -35,6 +38,28 @@ public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnviron
             await grains.GetGrain<ITechnicianGrain>(profile.TechnicianId).Create(profile));
 
         LogLoaded(outlets.Count, technicians.Count, stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Creates the outlet; when it already exists without a region but otherwise as given (stored by a
+    /// demo load from before regions existed), sets the region. Any other difference stays ALREADY_EXISTS.
+    /// </summary>
+    public static async Task CreateOrAddRegion(IOutletGrain grain, OutletProfile profile)
+    {
+        try
+        {
+            await grain.Create(profile);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.AlreadyExists && profile.Region.Length > 0)
+        {
+            var stored = await grain.Get();
+            if (stored.Profile.Region.Length > 0 || !(stored.Profile with { Region = profile.Region }).SameAs(profile))
+            {
+                throw;
+            }
+
+            await grain.Update(profile, stored.Version);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo network loaded: {Outlets} outlets, {Technicians} technicians in {Milliseconds} ms")]

@@ -12,7 +12,7 @@ public static class OutletMapping
     /// <summary>Fields UpdateOutlet may change; status has its own verb.</summary>
     public static readonly IReadOnlySet<string> UpdatableFields = new HashSet<string>(StringComparer.Ordinal)
     {
-        "name", "address", "phone", "location", "opening_hours", "service_modes", "capabilities", "daily_capacity", "service_area_geojson",
+        "name", "address", "phone", "location", "opening_hours", "service_modes", "capabilities", "daily_capacity", "service_area_geojson", "region",
     };
 
     public static OutletProfile ToDomain(Api.Outlet? outlet, string field = "outlet")
@@ -35,7 +35,8 @@ public static class OutletMapping
             outlet.Capabilities,
             outlet.DailyCapacity,
             area,
-            field);
+            field,
+            outlet.Region);
     }
 
     public static Api.Outlet ToProto(OutletListing listing)
@@ -57,6 +58,7 @@ public static class OutletMapping
             },
             DailyCapacity = profile.DailyCapacity,
             ServiceAreaGeojson = profile.ServiceArea?.GeoJson ?? string.Empty,
+            Region = profile.Region,
             Status = ToProto(listing.Status),
             Version = listing.Version,
             UpdateTime = CommonMapping.ToProto(listing.UpdatedAt),

@@ -53,9 +53,12 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
         var after = CommonMapping.DecodePageToken(request.PageToken, PageKind);
         var status = request.Status == Api.OutletStatus.Unspecified ? (Domain.Outlets.OutletStatus?)null : OutletMapping.ToDomain(request.Status, "status");
         var capability = string.IsNullOrEmpty(request.Capability) ? null : Identifiers.RequireCapability(request.Capability, "capability");
+        var region = string.IsNullOrEmpty(request.Region) ? null : Identifiers.RequireId(request.Region, "region");
 
         var page = index.Current.InIdOrder(after)
-            .Where(l => (status is null || l.Status == status) && (capability is null || l.Profile.OffersCapability(capability)))
+            .Where(l => (status is null || l.Status == status)
+                && (capability is null || l.Profile.OffersCapability(capability))
+                && (region is null || string.Equals(l.Profile.Region, region, StringComparison.Ordinal)))
             .Take(pageSize + 1)
             .ToList();
         var response = new Api.ListOutletsResponse();

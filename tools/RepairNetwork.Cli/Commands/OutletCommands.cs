@@ -29,11 +29,12 @@ internal static class OutletCommands
     {
         var status = Names.Choice("--status", "Only outlets in this status", Names.OutletStatuses);
         var capability = new Option<string>("--capability") { Description = "Only outlets offering this capability, e.g. phone.screen" };
+        var region = new Option<string>("--region") { Description = "Only outlets in this region (exact match), e.g. CN-23" };
         var pageSize = PageSizeOption();
         var pageToken = new Option<string>("--page-token") { Description = "Continue from a previous page" };
         var all = new Option<bool>("--all") { Description = "Follow every page" };
 
-        var command = new Command("list", "List outlets ordered by id") { status, capability, pageSize, pageToken, all };
+        var command = new Command("list", "List outlets ordered by id") { status, capability, region, pageSize, pageToken, all };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
             var client = new OutletService.OutletServiceClient(app.Channel(r));
@@ -42,11 +43,12 @@ internal static class OutletCommands
             {
                 Status = Names.Parse(Names.OutletStatuses, r.GetValue(status), OutletStatus.Unspecified),
                 Capability = r.GetValue(capability) ?? string.Empty,
+                Region = r.GetValue(region) ?? string.Empty,
                 PageSize = r.GetValue(pageSize) is > 0 and var size ? size : followAll ? AllPageSize : 0,
                 PageToken = r.GetValue(pageToken) ?? string.Empty,
             };
 
-            var table = Tables.New("Id", "Name", "Status", "Lat", "Lon", "Modes", "Capacity/day", "Capabilities").RightAlign(3, 4, 6, 7);
+            var table = Tables.New("Id", "Name", "Status", "Region", "Lat", "Lon", "Modes", "Capacity/day", "Capabilities").RightAlign(4, 5, 7, 8);
             var count = 0;
             string next;
             do
@@ -58,6 +60,7 @@ internal static class OutletCommands
                         outlet.OutletId,
                         outlet.Name,
                         Names.Of(outlet.Status),
+                        outlet.Region.Length > 0 ? outlet.Region : "-",
                         outlet.Location?.Latitude.ToString("0.0000", CultureInfo.InvariantCulture),
                         outlet.Location?.Longitude.ToString("0.0000", CultureInfo.InvariantCulture),
                         Modes(outlet.ServiceModes),
@@ -137,6 +140,7 @@ internal static class OutletCommands
             ("Outlet", outlet.OutletId),
             ("Name", outlet.Name),
             ("Status", Names.Of(outlet.Status)),
+            ("Region", outlet.Region.Length > 0 ? outlet.Region : "none"),
             ("Address", outlet.Address),
             ("Phone", outlet.Phone),
             ("Location", outlet.Location is null ? null : string.Create(CultureInfo.InvariantCulture, $"{outlet.Location.Latitude:0.00000}, {outlet.Location.Longitude:0.00000}")),
