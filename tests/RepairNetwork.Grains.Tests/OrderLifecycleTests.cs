@@ -48,7 +48,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
     [Fact]
     public async Task An_offer_left_unanswered_past_the_acceptance_window_moves_to_the_next_outlet()
     {
-        var (near, next) = (await Outlet("TMO-A", -35.0, 10), await Outlet("TMO-B", -34.97, 10));
+        var (near, next) = (await Outlet("TMO-A", -35.0, 10, region: "CN-TMO"), await Outlet("TMO-B", -34.97, 10, region: "CN-TMO"));
         var order = await Create("timeout-cascade", -34.999);
 
         LifecycleClusterFixture.Clock.Advance(AcceptanceWindow - TimeSpan.FromMinutes(1));
@@ -61,7 +61,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         Assert.Equal(next, moved.Assignment?.OutletId);
         Assert.Contains(moved.Audit, a => a.Action == OrderAction.OfferTimedOut && a.OutletId == near);
         Assert.Equal([JobEventKind.Offered, JobEventKind.OfferWithdrawn], await EventKinds(near, order.OrderId));
-        var logged = await ServiceLog("", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
+        var logged = await ServiceLog("CN-TMO", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
         Assert.Contains(logged, e => e.OrderId == order.OrderId && e.Action == OrderAction.OfferTimedOut && e.OutletId == near);
     }
 
@@ -286,13 +286,13 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         return [.. shards.SelectMany(events => events)];
     }
 
-    private async Task<string> Outlet(string id, double latitude, int capacity, int technicians = 1)
+    private async Task<string> Outlet(string id, double latitude, int capacity, int technicians = 1, string? region = null)
     {
         var profile = OutletProfile.Create(
             id, $"Outlet {id}", "1 Test Road", "+86 21 5555 0000", new GeoPoint(latitude, 100),
             OpeningHours.Create("Asia/Shanghai", [], "opening_hours"),
             ServiceModes.Create(carryIn: true, mailIn: false, onSite: false, 0, hasServiceArea: false, "service_modes"),
-            ["phone.screen"], capacity, null, "outlet");
+            ["phone.screen"], capacity, null, "outlet", region);
         await Grains.GetGrain<IOutletGrain>(id).Create(profile);
         for (var i = 1; i <= technicians; i++)
         {

@@ -50,7 +50,7 @@ public static class ServiceLogBuckets
     public const string NoRegion = "_";
 
     /// <summary>The region an outlet's events are filed under; empty when the outlet is unknown.</summary>
-    public static string RegionOf(Domain.Dispatch.OutletListing? outlet) => outlet is null ? string.Empty : string.Empty; // REGION-PENDING
+    public static string RegionOf(Domain.Dispatch.OutletListing? outlet) => outlet?.Profile.Region ?? string.Empty;
 
     /// <summary>Grains per region and hour.</summary>
     public const int Shards = 8;
