@@ -8,6 +8,8 @@ namespace RepairNetwork.Grains.Tests;
 /// <summary>An in-process Orleans cluster with the silo services the grains need and a fake clock.</summary>
 public sealed class ClusterFixture : ClusterFixtureBase<ClusterFixture.SiloConfigurator>
 {
+    protected override FakeTimeProvider SiloClock => Clock;
+
     /// <summary>Shared with the silo configurator: TestCluster builds silos from a type, not an instance.</summary>
     public static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 4, 0, 0, TimeSpan.Zero));
 
@@ -23,6 +25,8 @@ public sealed class ClusterFixture : ClusterFixtureBase<ClusterFixture.SiloConfi
 /// </summary>
 public sealed class LifecycleClusterFixture : ClusterFixtureBase<LifecycleClusterFixture.SiloConfigurator>
 {
+    protected override FakeTimeProvider SiloClock => Clock;
+
     public static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 1, 0, 0, TimeSpan.Zero));
 
     public sealed class SiloConfigurator : ISiloConfigurator
@@ -39,7 +43,31 @@ public abstract class ClusterFixtureBase<TConfigurator> : IAsyncLifetime where T
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
-    public async ValueTask InitializeAsync() => await Cluster.DeployAsync();
+    protected abstract FakeTimeProvider SiloClock { get; }
+
+    public async ValueTask InitializeAsync()
+    {
+        await Cluster.DeployAsync();
+
+        // Every order now registers a reminder, and the reminder service finishes starting on the
+        // silo's clock: nudge the fake clock until a first registration (an order nobody can take,
+        // far from every test outlet) goes through, so no test meets a half-started service.
+        var warmUp = Cluster.GrainFactory.GetGrain<Orders.IRepairOrderGrain>("RO-WARMUP").Create(
+            Domain.Orders.RepairRequests.Create(
+                "warm-up",
+                Domain.Orders.RepairRequests.CreateCustomer("Warm Up", "+86 000 0000", "", addressRequired: false),
+                Domain.Orders.RepairRequests.CreateProduct("phone", "X", "SN", new DateOnly(2026, 1, 1)),
+                "reminder service warm-up",
+                new Domain.Dispatch.JobRequirement { Capability = "warm.up", Mode = Domain.Outlets.ServiceMode.CarryIn, CustomerLocation = new Domain.Geo.GeoPoint(89.9, 0) }),
+            new Domain.Orders.Actor { Role = Domain.Orders.ActorRole.Platform, Id = "fixture" });
+        while (!warmUp.IsCompleted)
+        {
+            SiloClock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(warmUp, Task.Delay(100));
+        }
+
+        await warmUp;
+    }
 
     public async ValueTask DisposeAsync()
     {

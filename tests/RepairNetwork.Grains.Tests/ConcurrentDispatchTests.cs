@@ -83,6 +83,9 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal(RepairOrderStatus.Offered, order.Status);
         Assert.Equal(outlet, order.Assignment?.OutletId);
         Assert.Equal([order.OrderId], (await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
+        // The outlet system hears of the offer like any other.
+        var feed = await fixture.Grains.GetGrain<IOutletGrain>(outlet).WaitForJobEvents(0, 10, TimeSpan.FromSeconds(5));
+        Assert.Contains(feed.Events, e => e.OrderId == order.OrderId && e.Kind == JobEventKind.Offered);
     }
 
     [Fact]

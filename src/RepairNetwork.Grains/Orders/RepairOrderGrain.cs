@@ -315,7 +315,8 @@ public sealed class RepairOrderGrain(
         {
             if (order.Status == RepairOrderStatus.Unassigned)
             {
-                await Dispatch(order);
+                // Settle carries out the new offer's effects (the outlet's job feed, the log).
+                await Settle(await Dispatch(order));
             }
             else
             {
@@ -357,6 +358,9 @@ public sealed class RepairOrderGrain(
     /// </summary>
     private async Task<RepairOrder> Settle(RepairOrder order)
     {
+        // Progress marks (effects done, timer aimed) ride on the next write instead of one write each:
+        // if they are lost in a crash, the effects are replayed, and every effect is idempotent.
+        var unsaved = false;
         for (var rounds = 0; rounds < 100; rounds++)
         {
             if (state.State.EffectsDoneThrough < order.Revision)
@@ -367,7 +371,7 @@ public sealed class RepairOrderGrain(
                 }
 
                 state.State.EffectsDoneThrough = order.Revision;
-                await state.WriteOrRollbackAsync(this);
+                unsaved = true;
             }
 
             if (order.Status != RepairOrderStatus.Created)
@@ -376,10 +380,16 @@ public sealed class RepairOrderGrain(
             }
 
             // Stored but held by no outlet: a new order, or one an outlet just declined or let lapse.
+            var before = order.Revision;
             order = await Dispatch(order);
+            unsaved &= order.Revision == before; // a dispatch that changed the order saved everything
         }
 
-        await ScheduleTimer(order);
+        if (await ScheduleTimer(order) || unsaved)
+        {
+            await state.WriteOrRollbackAsync(this);
+        }
+
         return order;
     }
 
@@ -512,12 +522,13 @@ public sealed class RepairOrderGrain(
     }
 
     /// <summary>Keeps one durable reminder aimed at the order's next deadline; none when nothing is pending.</summary>
-    private async Task ScheduleTimer(RepairOrder order)
+    /// <returns>Whether the reminder changed (and the state must be saved).</returns>
+    private async Task<bool> ScheduleTimer(RepairOrder order)
     {
         var next = order.NextDeadline;
         if (next == state.State.TimerDueAt)
         {
-            return;
+            return false;
         }
 
         if (next is { } due)
@@ -532,7 +543,7 @@ public sealed class RepairOrderGrain(
         }
 
         state.State.TimerDueAt = next;
-        await state.WriteOrRollbackAsync(this);
+        return true;
     }
 
     private IOutletGrain Outlet(string outletId) => GrainFactory.GetGrain<IOutletGrain>(outletId);
