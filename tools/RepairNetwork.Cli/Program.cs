@@ -21,7 +21,9 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     OutletCommands.Create(app),
     NearestCommand.Create(app),
     OrderCommands.Create(app),
+    JobsCommands.Create(app),
     StockCommands.Create(app),
+    PartCommands.Create(app),
     BenchCommands.Create(app),
 };
 
