@@ -24,6 +24,8 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     JobsCommands.Create(app),
     StockCommands.Create(app),
     PartCommands.Create(app),
+    PolicyCommands.Create(app),
+    SlaCommands.Create(app),
     BenchCommands.Create(app),
 };
 
