@@ -21,7 +21,11 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     OutletCommands.Create(app),
     NearestCommand.Create(app),
     OrderCommands.Create(app),
+    JobsCommands.Create(app),
     StockCommands.Create(app),
+    PartCommands.Create(app),
+    PolicyCommands.Create(app),
+    SlaCommands.Create(app),
     BenchCommands.Create(app),
 };
 

@@ -183,7 +183,8 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
                 seen = current.Revision;
             }
 
-            if (current.IsFinished && current.Feedback is not null && current.Complaints.All(c => !c.IsOpen))
+            if (current.Status == RepairOrderStatus.Cancelled
+                || (current.Status == RepairOrderStatus.Closed && current.Feedback is not null && current.Complaints.All(c => !c.IsOpen)))
             {
                 return; // nothing more can happen to it
             }

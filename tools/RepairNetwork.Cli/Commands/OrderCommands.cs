@@ -1,20 +1,34 @@
 using System.CommandLine;
 using System.Globalization;
+using Grpc.Core;
 using RepairNetwork.Cli.Infrastructure;
 using RepairNetwork.Contracts.V1;
 using Spectre.Console;
 
 namespace RepairNetwork.Cli.Commands;
 
-/// <summary><c>rn order create|show|list</c>.</summary>
+/// <summary><c>rn order create|show|list|watch</c>; the lifecycle steps are in <see cref="OrderLifecycleCommands"/>.</summary>
 internal static class OrderCommands
 {
-    public static Command Create(CliApp app) => new("order", "Create, inspect and list repair orders")
+    public static Command Create(CliApp app)
     {
-        CreateOrder(app),
-        Show(app),
-        List(app),
-    };
+        var command = new Command("order", "Create, inspect, list and watch repair orders, and take them through their lifecycle")
+        {
+            CreateOrder(app),
+            Show(app),
+            List(app),
+        };
+        foreach (var step in OrderLifecycleCommands.Create(app))
+        {
+            command.Subcommands.Add(step);
+        }
+
+        command.Subcommands.Add(Watch(app));
+        return command;
+    }
+
+    /// <summary>The <c>order-id</c> argument every single-order command takes.</summary>
+    internal static Argument<string> IdArgument() => new("order-id") { Description = "The order's id, e.g. RO-7KQ2M4X9TBW3ZC5D" };
 
     private static Command CreateOrder(CliApp app)
     {
@@ -80,8 +94,8 @@ internal static class OrderCommands
 
     private static Command Show(CliApp app)
     {
-        var id = new Argument<string>("order-id") { Description = "The order's id, e.g. RO-7KQ2M4X9TBW3ZC5D" };
-        var command = new Command("show", "Show one repair order") { id };
+        var id = IdArgument();
+        var command = new Command("show", "Show one repair order: warranty, deadlines, quote, repair record and audit trail") { id };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
             var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
@@ -165,6 +179,127 @@ internal static class OrderCommands
         return command;
     }
 
+    private static Command Watch(CliApp app)
+    {
+        var id = IdArgument();
+        var after = new Option<int>("--after") { HelpName = "revision", Description = "The revision already seen: print only later steps (default: the whole trail so far)" };
+        after.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--after must not be negative");
+            }
+        });
+
+        var command = new Command("watch", "Print each step of one order as it happens, one line per audit entry, until Ctrl+C") { id, after };
+        command.SetAction(CliApp.Guard(async (r, ct) =>
+        {
+            var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
+            var seen = r.GetValue(after);
+            using var call = client.WatchRepairOrder(
+                new WatchRepairOrderRequest { OrderId = r.GetRequiredValue(id), AfterRevision = seen },
+                cancellationToken: ct);
+            RepairOrder? last = null;
+            await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
+            {
+                last = message.Order;
+                foreach (var entry in last.AuditTrail.Where(e => e.Sequence > seen))
+                {
+                    Console.WriteLine(AuditLine(entry)); // never wrapped: one line per step
+                }
+
+                seen = Math.Max(seen, last.Revision);
+            }
+
+            if (last is not null)
+            {
+                Tables.Line($"{last.OrderId} is {Names.Of(last.Status)} at revision {last.Revision}: nothing more can happen to it");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>One audit entry on one line: sequence, time, action, status change, who, detail.</summary>
+    internal static string AuditLine(AuditEntry entry)
+    {
+        var change = entry.FromStatus == entry.ToStatus ? Names.Of(entry.ToStatus) : $"{Names.Of(entry.FromStatus)} -> {Names.Of(entry.ToStatus)}";
+        var detail = entry.Detail.Length > 0 ? $"  {entry.Detail}" : string.Empty;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"#{entry.Sequence,-3} {Names.Timestamp(entry.Time)}  {Names.Of(entry.Action),-22} {change,-25} by {Actor(entry)}{detail}");
+    }
+
+    /// <summary>Who made a step: the role, and the id unless it only repeats the role ("platform").</summary>
+    private static string Actor(AuditEntry entry)
+    {
+        var role = Names.Of(entry.ActorRole);
+        return entry.ActorId.Length == 0 || entry.ActorId == role ? role : $"{role} {entry.ActorId}";
+    }
+
+    /// <summary>The order after a lifecycle step: status, outlet, warranty, quote totals, revision.</summary>
+    internal static void PrintSummary(RepairOrder order)
+    {
+        var rows = new List<(string, string?)>
+        {
+            ("Order", order.OrderId),
+            ("Status", Names.Of(order.Status) + (order.Escalated ? " (escalated to headquarters)" : string.Empty)),
+            ("Outlet", order.Assignment is { } a ? $"{a.OutletId} ({a.OutletName})" : order.UnassignedReason is { Length: > 0 } reason ? $"none: {reason}" : null),
+        };
+        if (order.Status == RepairOrderStatus.Offered)
+        {
+            rows.Add(("Offer expires", Names.Timestamp(order.OfferExpireTime)));
+        }
+
+        if (order.TechnicianId.Length > 0)
+        {
+            rows.Add(("Technician", order.TechnicianId));
+        }
+
+        rows.Add(("Warranty", Warranty(order.Warranty)));
+        if (order.Quote is { } quote)
+        {
+            rows.Add(("Quote", QuoteSummary(quote)));
+        }
+
+        if (order.Loaner is { } loaner)
+        {
+            rows.Add(("Loaner", Loaner(loaner)));
+        }
+
+        if (order.Feedback is { } feedback)
+        {
+            rows.Add(("Rating", Rating(feedback)));
+        }
+
+        if (order.Complaints.Count > 0)
+        {
+            var open = order.Complaints.Count(c => c.Resolution.Length == 0);
+            rows.Add(("Complaints", string.Create(CultureInfo.InvariantCulture, $"{order.Complaints.Count} ({open} open)")));
+        }
+
+        if (order.CancelReason.Length > 0)
+        {
+            rows.Add(("Cancelled", order.CancelReason));
+        }
+
+        rows.Add(("Revision", order.Revision.ToString(CultureInfo.InvariantCulture)));
+        Tables.Details(rows);
+    }
+
+    private static string? Warranty(WarrantyDecision? warranty) =>
+        warranty is null ? null : $"{Names.Of(warranty.Coverage)} ({Names.Of(warranty.Rule)}), customer pays {Names.Of(warranty.CustomerPays)}";
+
+    private static string Rating(Feedback feedback) =>
+        string.Create(CultureInfo.InvariantCulture, $"{feedback.Rating}/5{(feedback.Comment.Length > 0 ? ": " + feedback.Comment : string.Empty)}");
+
+    private static string QuoteSummary(Quote quote) =>
+        $"v{quote.Version} {Names.Of(quote.Decision)}: total {Names.Money(quote.TotalMinor, quote.CurrencyCode)}, customer pays {Names.Money(quote.CustomerPaysMinor, quote.CurrencyCode)}";
+
+    private static string Loaner(Loaner loaner) =>
+        $"{loaner.Sku}, lent {Names.Timestamp(loaner.IssueTime)}{(loaner.ReturnTime is null ? ", still out" : ", back " + Names.Timestamp(loaner.ReturnTime))}";
+
     private static void Print(RepairOrder order, bool detailed)
     {
         var rows = new List<(string, string?)>
@@ -195,6 +330,11 @@ internal static class OrderCommands
             rows.Add(("Location", order.CustomerLocation is { } l ? string.Create(CultureInfo.InvariantCulture, $"{l.Latitude:0.00000}, {l.Longitude:0.00000}") : null));
             rows.Add(("Product", order.Product is { } p ? $"{p.Category} {p.Model}, serial {p.SerialNumber}, bought {p.PurchaseDate}" : null));
             rows.Add(("Fault", order.FaultDescription));
+            AddLifecycle(rows, order);
+        }
+        else if (order.Warranty is not null)
+        {
+            rows.Add(("Warranty", Warranty(order.Warranty)));
         }
 
         Tables.Details(rows);
@@ -210,5 +350,170 @@ internal static class OrderCommands
 
             AnsiConsole.Write(table);
         }
+
+        if (detailed)
+        {
+            PrintQuote(order.Quote);
+            PrintComplaints(order.Complaints);
+            PrintAuditTrail(order.AuditTrail);
+        }
+    }
+
+    private static void AddLifecycle(List<(string, string?)> rows, RepairOrder order)
+    {
+        if (order.Warranty is { } w)
+        {
+            rows.Add(("Warranty", Warranty(w)));
+            rows.Add(("Warranty rule", w.Explanation));
+            rows.Add(("Warranty until", $"whole unit {Or(w.WholeUnitUntil)}, main parts {Or(w.MainPartUntil)} (decided on {Or(w.DecidedOn)})"));
+        }
+
+        rows.Add(("Respond by", Names.Timestamp(order.ResponseDueTime)));
+        rows.Add(("Complete by", Names.Timestamp(order.CompletionDueTime)));
+        if (order.OfferExpireTime is not null)
+        {
+            rows.Add(("Offer expires", Names.Timestamp(order.OfferExpireTime)));
+        }
+
+        if (order.AcceptTime is not null)
+        {
+            rows.Add(("Accepted", Names.Timestamp(order.AcceptTime)));
+        }
+
+        if (order.ExcludedOutletIds.Count > 0)
+        {
+            rows.Add(("Turned down by", string.Join(", ", order.ExcludedOutletIds)));
+        }
+
+        if (order.Escalated)
+        {
+            rows.Add(("Escalated", "yes: headquarters must act"));
+        }
+
+        if (order.TechnicianId.Length > 0)
+        {
+            rows.Add(("Technician", order.TechnicianId));
+        }
+
+        if (order.Diagnosis is { } d)
+        {
+            var findings = new List<string> { d.QualityFault ? "quality fault" : "no quality fault" };
+            findings.AddRange(d.Exclusions.Select(Names.Of));
+            if (d.PartSkus.Count > 0)
+            {
+                findings.Add("parts " + string.Join(", ", d.PartSkus));
+            }
+
+            findings.Add(string.Create(CultureInfo.InvariantCulture, $"expected {d.ExpectedRepairHours:0.#} h"));
+            rows.Add(("Diagnosis", string.Join("; ", findings)));
+            if (d.Notes.Length > 0)
+            {
+                rows.Add(("Diagnosis notes", d.Notes));
+            }
+        }
+
+        if (order.Loaner is { } loaner)
+        {
+            rows.Add(("Loaner", Loaner(loaner)));
+        }
+
+        if (order.RepairRecord is { } record)
+        {
+            rows.Add(("Repair", record.WorkDone));
+            rows.Add(("Parts replaced", record.PartsReplaced.Count == 0 ? "none" : string.Join(", ", record.PartsReplaced.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Sku} x{p.Quantity}")))));
+            rows.Add(("Repaired by", record.TechnicianId));
+            rows.Add(("Completed", $"{Names.Timestamp(record.CompleteTime)} ({(record.OnTime ? "on time" : "late")})"));
+        }
+
+        if (order.Feedback is { } feedback)
+        {
+            rows.Add(("Rating", $"{Rating(feedback)} ({Names.Timestamp(feedback.RateTime)})"));
+        }
+
+        if (order.CancelReason.Length > 0)
+        {
+            rows.Add(("Cancelled", order.CancelReason));
+        }
+
+        rows.Add(("Revision", order.Revision.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static string Or(string value) => value.Length > 0 ? value : "-";
+
+    private static void PrintQuote(Quote? quote)
+    {
+        if (quote is null)
+        {
+            return;
+        }
+
+        Tables.Line($"Quote {QuoteSummary(quote)}; submitted {Names.Timestamp(quote.QuoteTime)}{(quote.Reason.Length > 0 ? ", because: " + quote.Reason : string.Empty)}");
+        if (quote.DecideTime is not null)
+        {
+            Tables.Line($"  answered {Names.Timestamp(quote.DecideTime)}{(quote.DecisionNote.Length > 0 ? ": " + quote.DecisionNote : string.Empty)}");
+        }
+
+        var table = Tables.New("Kind", "Item", "Qty", "Unit price", "Amount", "Warranty pays").RightAlign(2, 3, 4);
+        foreach (var line in quote.Lines)
+        {
+            var item = line.Kind == QuoteLineKind.Part ? (line.Description.Length > 0 ? $"{line.Sku} {line.Description}" : line.Sku) : line.Description;
+            table.Row(
+                line.Kind == QuoteLineKind.Part ? "part" : "labour",
+                item,
+                line.Quantity.ToString(CultureInfo.InvariantCulture),
+                Names.Money(line.UnitPriceMinor, quote.CurrencyCode),
+                Names.Money(line.UnitPriceMinor * line.Quantity, quote.CurrencyCode),
+                Names.YesNo(line.CoveredByWarranty));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static void PrintComplaints(IReadOnlyCollection<Complaint> complaints)
+    {
+        if (complaints.Count == 0)
+        {
+            return;
+        }
+
+        Tables.Line("Complaints:");
+        var table = Tables.New("Id", "Filed", "Respond by", "Complaint", "Resolution", "Resolved");
+        foreach (var complaint in complaints)
+        {
+            table.Row(
+                complaint.ComplaintId,
+                Names.Timestamp(complaint.FileTime),
+                Names.Timestamp(complaint.RespondBy) + (complaint.Overdue ? " (overdue)" : string.Empty),
+                complaint.Text,
+                complaint.Resolution.Length > 0 ? complaint.Resolution : "open",
+                Names.Timestamp(complaint.ResolveTime));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static void PrintAuditTrail(IReadOnlyCollection<AuditEntry> trail)
+    {
+        if (trail.Count == 0)
+        {
+            return;
+        }
+
+        Tables.Line("Audit trail:");
+        var table = Tables.New("#", "Time", "Action", "From", "To", "By", "Outlet", "Detail").RightAlign(0);
+        foreach (var entry in trail)
+        {
+            table.Row(
+                entry.Sequence.ToString(CultureInfo.InvariantCulture),
+                Names.Timestamp(entry.Time),
+                Names.Of(entry.Action),
+                Names.Of(entry.FromStatus),
+                Names.Of(entry.ToStatus),
+                Actor(entry),
+                entry.OutletId,
+                entry.Detail);
+        }
+
+        AnsiConsole.Write(table);
     }
 }
