@@ -42,6 +42,8 @@ public class ServerFixture : IAsyncLifetime
 
     public Api.PartsCatalogService.PartsCatalogServiceClient Parts => new(Channel);
 
+    public Api.ServiceLevelService.ServiceLevelServiceClient ServiceLevels => new(Channel);
+
     public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
