@@ -420,6 +420,6 @@ public sealed class CategoryPoliciesTests
     [InlineData(" US")]
     public void A_currency_that_is_not_3_upper_case_ascii_letters_is_rejected(string currency)
     {
-        AssertInvalid("policy.currency", () => Create(currency: currency));
+        AssertInvalid("policy.currency_code", () => Create(currency: currency));
     }
 }
