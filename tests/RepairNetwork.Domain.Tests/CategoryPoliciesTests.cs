@@ -46,6 +46,22 @@ public sealed class CategoryPoliciesTests
         new() { [mode] = new ServiceLevelOverride { ResponseWithin = response, CompletionWithin = completion } };
 
     [Fact]
+    public void Policies_built_from_the_same_values_have_the_same_terms_whatever_their_version()
+    {
+        CategoryPolicy Build(string sku = "MB-2", TimeSpan? onSiteResponse = null) =>
+            Create(mainPartSkus: ["COMP-1", sku], modeOverrides: Override(ServiceMode.OnSite, onSiteResponse ?? TimeSpan.FromHours(4), null));
+
+        Assert.True(Build().SameTerms(Build() with { Version = 7 }));
+        Assert.False(Build().SameTerms(Build(sku: "MB-3")));
+        Assert.False(Build().SameTerms(Build(onSiteResponse: TimeSpan.FromHours(5))));
+        Assert.False(Build().SameTerms(Build() with { ModeOverrides = ModeOverridesNone }));
+        Assert.False(Build().SameTerms(Build() with { ReturnDays = 3 }));
+    }
+
+    private static readonly System.Collections.Immutable.ImmutableDictionary<ServiceMode, ServiceLevelOverride> ModeOverridesNone =
+        System.Collections.Immutable.ImmutableDictionary<ServiceMode, ServiceLevelOverride>.Empty;
+
+    [Fact]
     public void A_valid_policy_keeps_every_value_given()
     {
         var policy = CategoryPolicies.Create(
@@ -420,6 +436,6 @@ public sealed class CategoryPoliciesTests
     [InlineData(" US")]
     public void A_currency_that_is_not_3_upper_case_ascii_letters_is_rejected(string currency)
     {
-        AssertInvalid("policy.currency", () => Create(currency: currency));
+        AssertInvalid("policy.currency_code", () => Create(currency: currency));
     }
 }

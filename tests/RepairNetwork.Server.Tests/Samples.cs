@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Tests;
@@ -59,5 +60,32 @@ public static class Samples
         CompatibleModels = { models },
         MainPart = true,
         UnitPrice = new Api.Money { CurrencyCode = "CNY", UnitsMinor = 45_900 },
+    };
+
+    /// <summary>A valid policy with every field set: 6/24-month warranty, 4 h response, 36 h completion, on-site 2 h/24 h, 30 min to accept.</summary>
+    public static Api.CategoryPolicy Policy(string category) => new()
+    {
+        Category = category,
+        WholeUnitMonths = 6,
+        MainPartMonths = 24,
+        MainPartSkus = { "MB-1", "PANEL-1" },
+        ReturnDays = 7,
+        ExchangeDays = 15,
+        ResponseWithin = Duration.FromTimeSpan(TimeSpan.FromHours(4)),
+        CompletionWithin = Duration.FromTimeSpan(TimeSpan.FromHours(36)),
+        ModeOverrides =
+        {
+            new Api.ServiceLevelOverride
+            {
+                ServiceMode = Api.ServiceMode.OnSite,
+                ResponseWithin = Duration.FromTimeSpan(TimeSpan.FromHours(2)),
+                CompletionWithin = Duration.FromTimeSpan(TimeSpan.FromHours(24)),
+            },
+        },
+        AcceptanceWindow = Duration.FromTimeSpan(TimeSpan.FromMinutes(30)),
+        ComplaintResponseWithin = Duration.FromTimeSpan(TimeSpan.FromHours(48)),
+        LoanerThreshold = Duration.FromTimeSpan(TimeSpan.FromHours(72)),
+        LoanerSku = "LOANER-1",
+        CurrencyCode = "CNY",
     };
 }

@@ -42,6 +42,8 @@ public class ServerFixture : IAsyncLifetime
 
     public Api.PartsCatalogService.PartsCatalogServiceClient Parts => new(Channel);
 
+    public Api.ServiceLevelService.ServiceLevelServiceClient ServiceLevels => new(Channel);
+
     public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -67,6 +69,33 @@ public class ServerFixture : IAsyncLifetime
 
         Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Channel = ChannelFor(Roles.Hq);
+        await WarmUpReminders();
+    }
+
+    /// <summary>
+    /// Every order registers a reminder, and the reminder service finishes starting on the silo's
+    /// clock, here a fake one: nudge it until a first registration (an order nobody can take, far from
+    /// every test outlet) goes through, so no test meets a half-started reminder service.
+    /// </summary>
+    private async Task WarmUpReminders()
+    {
+        var grains = _app!.Services.GetRequiredService<IGrainFactory>();
+        var warmUp = grains.GetGrain<Grains.Orders.IRepairOrderGrain>("RO-WARMUP").Create(
+            Domain.Orders.RepairRequests.Create(
+                "warm-up",
+                Domain.Orders.RepairRequests.CreateCustomer("Warm Up", "+86 000 0000", "", addressRequired: false),
+                Domain.Orders.RepairRequests.CreateProduct("phone", "X", "SN", new DateOnly(2026, 1, 1)),
+                "reminder service warm-up",
+                new Domain.Dispatch.JobRequirement { Capability = "warm.up", Mode = Domain.Outlets.ServiceMode.CarryIn, CustomerLocation = new Domain.Geo.GeoPoint(-89.9, 0) }),
+            new Domain.Orders.Actor { Role = Domain.Orders.ActorRole.Platform, Id = "fixture" });
+        while (!warmUp.IsCompleted)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(warmUp, Task.Delay(100));
+        }
+
+        // The clock is now a few seconds past noon in Shanghai: still the same Wednesday for every test.
+        await warmUp;
     }
 
     public string Address { get; private set; } = string.Empty;

@@ -293,10 +293,19 @@ public sealed record RepairOrder
             return this;
         }
 
-        RequireStatus("assign a technician to", RepairOrderStatus.Accepted, RepairOrderStatus.Diagnosed, RepairOrderStatus.Quoted, RepairOrderStatus.Approved, RepairOrderStatus.Repairing);
-        RequireHoldingOutlet(by, "assign a technician to");
+        CheckTechnicianCanBeAssigned(by);
         return (this with { TechnicianId = technicianId })
             .Record(by, now, OrderAction.TechnicianAssigned, Status, technicianId, Assignment!.OutletId);
+    }
+
+    /// <summary>
+    /// Throws what <see cref="AssignTechnician"/> would for <paramref name="by"/>, before any technician
+    /// is chosen: lets the caller refuse before reserving one at the outlet.
+    /// </summary>
+    public void CheckTechnicianCanBeAssigned(Actor by)
+    {
+        RequireStatus("assign a technician to", RepairOrderStatus.Accepted, RepairOrderStatus.Diagnosed, RepairOrderStatus.Quoted, RepairOrderStatus.Approved, RepairOrderStatus.Repairing);
+        RequireHoldingOutlet(by, "assign a technician to");
     }
 
     /// <summary>Records the findings and the warranty decision they lead to (decided by the caller with <see cref="WarrantyRules.AtDiagnosis"/>).</summary>
@@ -373,19 +382,27 @@ public sealed record RepairOrder
             return this;
         }
 
-        RequireStatus("start repairing", RepairOrderStatus.Diagnosed, RepairOrderStatus.Approved);
-        RequireHoldingOutlet(by, "start repairing");
-        if (Status == RepairOrderStatus.Diagnosed && Warranty is { NeedsQuote: true } warranty)
-        {
-            throw DomainException.Precondition($"order {OrderId} is {warranty.Coverage} ({warranty.Rule}): the customer pays, so an itemized quote must be approved before work starts");
-        }
-
+        CheckRepairCanStart(by);
         if (string.IsNullOrEmpty(TechnicianId))
         {
             throw DomainException.Precondition($"order {OrderId} has no technician: assign one first");
         }
 
         return Record(by, now, OrderAction.RepairStarted, RepairOrderStatus.Repairing, $"technician {TechnicianId}", Assignment!.OutletId);
+    }
+
+    /// <summary>
+    /// Throws what <see cref="StartRepair"/> would for <paramref name="by"/>, except for a missing
+    /// technician: lets the caller refuse before putting a technician on a repair that cannot start.
+    /// </summary>
+    public void CheckRepairCanStart(Actor by)
+    {
+        RequireStatus("start repairing", RepairOrderStatus.Diagnosed, RepairOrderStatus.Approved);
+        RequireHoldingOutlet(by, "start repairing");
+        if (Status == RepairOrderStatus.Diagnosed && Warranty is { NeedsQuote: true } warranty)
+        {
+            throw DomainException.Precondition($"order {OrderId} is {warranty.Coverage} ({warranty.Rule}): the customer pays, so an itemized quote must be approved before work starts");
+        }
     }
 
     public RepairOrder IssueLoaner(Actor by, string sku, DateTimeOffset now)

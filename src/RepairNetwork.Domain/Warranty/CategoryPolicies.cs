@@ -106,7 +106,7 @@ public static class CategoryPolicies
         var checkedCurrency = string.IsNullOrEmpty(currency) ? DefaultCurrency : currency;
         if (checkedCurrency.Length != 3 || !checkedCurrency.All(char.IsAsciiLetterUpper))
         {
-            throw DomainException.Invalid("policy.currency", $"must be an ISO 4217 code of 3 upper-case letters, e.g. CNY (got '{Identifiers.Truncate(checkedCurrency)}')");
+            throw DomainException.Invalid("policy.currency_code", $"must be an ISO 4217 code of 3 upper-case letters, e.g. CNY (got '{Identifiers.Truncate(checkedCurrency)}')");
         }
 
         return new CategoryPolicy

@@ -65,6 +65,16 @@ public sealed record CategoryPolicy
 
     public bool IsMainPart(string sku) => MainPartSkus.Contains(sku, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Same terms, compared by content and ignoring <see cref="Version"/>: recognises a repeated or
+    /// retried change. (Record equality would compare the SKU list and the overrides by reference.)
+    /// </summary>
+    public bool SameTerms(CategoryPolicy other) =>
+        this with { MainPartSkus = other.MainPartSkus, ModeOverrides = other.ModeOverrides, Version = other.Version } == other
+        && MainPartSkus.SequenceEqual(other.MainPartSkus, StringComparer.Ordinal)
+        && ModeOverrides.Count == other.ModeOverrides.Count
+        && ModeOverrides.All(o => other.ModeOverrides.TryGetValue(o.Key, out var theirs) && theirs == o.Value);
+
     /// <summary>The brand's standard terms, used for a category headquarters has not configured.</summary>
     public static CategoryPolicy Default(string category) => new() { Category = category };
 }

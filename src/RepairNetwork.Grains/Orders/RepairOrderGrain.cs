@@ -134,8 +134,12 @@ public sealed class RepairOrderGrain(
             return await Step(o => o.AssignTechnician(by, technicianId ?? string.Empty, clock.GetUtcNow()));
         }
 
-        // Check the step is allowed before the outlet books the technician for it.
-        order.AssignTechnician(by, technicianId ?? "(least loaded)", clock.GetUtcNow());
+        if (technicianId is null || technicianId != order.TechnicianId)
+        {
+            // Refuse before the outlet reserves a technician for a step that cannot happen.
+            order.CheckTechnicianCanBeAssigned(by);
+        }
+
         var chosen = await Outlet(order.Assignment.OutletId).AssignTechnician(OrderId, technicianId, order.Request.Job.Capability);
         return await Step(o => o.AssignTechnician(by, chosen, clock.GetUtcNow()));
     }
@@ -229,7 +233,9 @@ public sealed class RepairOrderGrain(
         var order = Require();
         if (order.Status is RepairOrderStatus.Diagnosed or RepairOrderStatus.Approved && string.IsNullOrEmpty(order.TechnicianId))
         {
-            // The platform picks the least loaded qualifying technician when the outlet has not.
+            // The platform picks the least loaded qualifying technician when the outlet has not, but
+            // only for a repair that can start: a refused start must not leave a technician booked.
+            order.CheckRepairCanStart(by);
             order = await AssignTechnician(by, null);
         }
 

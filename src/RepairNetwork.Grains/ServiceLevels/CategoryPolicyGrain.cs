@@ -10,7 +10,10 @@ namespace RepairNetwork.Grains.ServiceLevels;
 /// <summary>Headquarters' policy for one product category (key: the category).</summary>
 public interface ICategoryPolicyGrain : IGrainWithStringKey
 {
-    /// <summary>Replaces the policy; <paramref name="expectedVersion"/> 0 skips the version check. An identical policy is a no-op.</summary>
+    /// <summary>
+    /// Replaces the policy; <paramref name="expectedVersion"/> 0 skips the version check. An identical
+    /// policy is a no-op that returns the stored one whatever the expected version, so a retry is harmless.
+    /// </summary>
     Task<CategoryPolicy> Set(CategoryPolicy policy, long expectedVersion);
 
     /// <summary>The configured policy, or the brand's default terms when none is configured.</summary>
@@ -42,15 +45,16 @@ public sealed class CategoryPolicyGrain(
     public async Task<CategoryPolicy> Set(CategoryPolicy policy, long expectedVersion)
     {
         var current = state.State.Policy;
+        if (current is not null && current.SameTerms(policy with { Category = Category }))
+        {
+            // Nothing to change, e.g. a retry after the reply was lost: the same answer whatever the expected version.
+            return current;
+        }
+
         var version = current?.Version ?? 0;
         if (expectedVersion != 0 && expectedVersion != version)
         {
             throw DomainException.Precondition($"the policy for '{Category}' is at version {version}, not the expected {expectedVersion}; read it again and retry");
-        }
-
-        if (current is not null && current == policy with { Version = current.Version })
-        {
-            return current;
         }
 
         var stored = policy with { Category = Category, Version = version + 1 };
