@@ -195,6 +195,19 @@ public sealed class RepairOrderLifecycleTests
     }
 
     [Fact]
+    public void A_headquarters_decline_naming_the_outlet_is_not_repeated_on_the_next_outlet_when_retried()
+    {
+        var hq = new Actor { Role = ActorRole.Headquarters, Id = "hq-ops" };
+        var movedOn = Reach(Status.Offered).DeclineOffer(hq, "outlet flooded", Now, "sh-001").Offer(At("sh-002"), [], Now);
+
+        var retried = movedOn.DeclineOffer(hq, "outlet flooded", Now, "sh-001");
+
+        Assert.Same(movedOn, retried);
+        Assert.Equal("sh-002", retried.Assignment?.OutletId);
+        AssertPrecondition(() => movedOn.DeclineOffer(hq, "wrong outlet", Now, "sh-009"));
+    }
+
+    [Fact]
     public void Only_the_outlet_holding_the_offer_may_accept_or_decline_it()
     {
         var offered = Reach(Status.Offered);

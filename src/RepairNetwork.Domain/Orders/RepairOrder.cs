@@ -254,15 +254,25 @@ public sealed record RepairOrder
     }
 
     /// <summary>The outlet turns the job down; it goes back to dispatch, never to this outlet again.</summary>
-    public RepairOrder DeclineOffer(Actor by, string reason, DateTimeOffset now)
+    /// <param name="outletId">
+    /// Whose offer is declined: the outlet itself for outlet callers; for headquarters optional, but
+    /// naming it makes a retried decline recognisable once the job has moved to the next outlet.
+    /// </param>
+    public RepairOrder DeclineOffer(Actor by, string reason, DateTimeOffset now, string? outletId = null)
     {
-        if (by.Role == ActorRole.Outlet && Status != RepairOrderStatus.Offered && ExcludedOutlets.Contains(by.Id))
+        var decliner = by.Role == ActorRole.Outlet ? by.Id : outletId;
+        if (decliner is not null && ExcludedOutlets.Contains(decliner) && Assignment?.OutletId != decliner)
         {
-            return this;
+            return this; // that outlet's decline already took effect
         }
 
         RequireStatus("decline", RepairOrderStatus.Offered);
         RequireHoldingOutlet(by, "decline");
+        if (decliner is not null && Assignment!.OutletId != decliner)
+        {
+            throw DomainException.Precondition($"cannot decline order {OrderId} for {decliner}: it is offered to {Assignment.OutletId}");
+        }
+
         return ReleaseOffer(by, now, OrderAction.OfferDeclined, reason);
     }
 

@@ -30,7 +30,8 @@ public interface IRepairOrderGrain : IGrainWithStringKey
 
     Task<RepairOrder> Accept(Actor by);
 
-    Task<RepairOrder> DeclineOffer(Actor by, string reason);
+    /// <summary>Declines the offer; <paramref name="outletId"/> names whose offer, so a retry is recognised.</summary>
+    Task<RepairOrder> DeclineOffer(Actor by, string reason, string? outletId = null);
 
     /// <summary>Puts the named technician on the order, or the least loaded qualifying one when none is named.</summary>
     Task<RepairOrder> AssignTechnician(Actor by, string? technicianId);
@@ -123,7 +124,7 @@ public sealed class RepairOrderGrain(
 
     public Task<RepairOrder> Accept(Actor by) => Step(o => o.Accept(by, clock.GetUtcNow()));
 
-    public Task<RepairOrder> DeclineOffer(Actor by, string reason) => Step(o => o.DeclineOffer(by, reason, clock.GetUtcNow()));
+    public Task<RepairOrder> DeclineOffer(Actor by, string reason, string? outletId = null) => Step(o => o.DeclineOffer(by, reason, clock.GetUtcNow(), outletId));
 
     public async Task<RepairOrder> AssignTechnician(Actor by, string? technicianId)
     {

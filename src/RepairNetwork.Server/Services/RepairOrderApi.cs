@@ -84,7 +84,8 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
     public override Task<Api.DeclineRepairOrderResponse> DeclineRepairOrder(Api.DeclineRepairOrderRequest request, ServerCallContext context)
     {
         var reason = LifecycleMapping.Reason(request.Reason);
-        return Run(request.OrderId, (o, by) => o.DeclineOffer(by, reason), order => new Api.DeclineRepairOrderResponse { Order = order }, context);
+        var outletId = string.IsNullOrEmpty(request.OutletId) ? null : Identifiers.RequireId(request.OutletId, "outlet_id");
+        return Run(request.OrderId, (o, by) => o.DeclineOffer(by, reason, outletId), order => new Api.DeclineRepairOrderResponse { Order = order }, context);
     }
 
     public override Task<Api.AssignTechnicianResponse> AssignTechnician(Api.AssignTechnicianRequest request, ServerCallContext context)
