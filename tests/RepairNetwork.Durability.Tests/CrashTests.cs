@@ -38,6 +38,7 @@ public sealed class CrashTests
             await survivor.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician(id + "-T1", id, expiresOn: "2099-12-31") });
         }
 
+        await Samples.ListInCatalog(survivor.Parts, "BAT-1");
         await survivor.Inventory.AdjustStockAsync(new Api.AdjustStockRequest { OutletId = "HZ-0000", Sku = "BAT-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = StockReceived, Reason = "delivery", IdempotencyKey = "receive-1" });
         await WaitUntilIndexed(victim, lat, lon);
 

@@ -26,6 +26,7 @@ public sealed class RestartTests
             await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician("SH-0002-T1", "SH-0002", expiresOn: "2099-12-31") });
             first = (await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon))).Order;
             unassigned = (await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon, capability: "tv.panel"))).Order;
+            await Samples.ListInCatalog(server.Parts, "SCR-1");
             await server.Inventory.AdjustStockAsync(new Api.AdjustStockRequest { OutletId = "SH-0001", Sku = "SCR-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = 7, Reason = "delivery", IdempotencyKey = "d-1" });
             stock = await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = "SH-0001" });
             small = (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = "SH-0001" })).Outlet;

@@ -46,6 +46,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Api.InventoryService.InventoryServiceClient Inventory => new(Channel);
 
+    public Api.PartsCatalogService.PartsCatalogServiceClient Parts => new(Channel);
+
     public Api.ServiceLevelService.ServiceLevelServiceClient ServiceLevels => new(Channel);
 
     public Health.HealthClient Health => new(Channel);

@@ -66,6 +66,7 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
     public async ValueTask InitializeAsync()
     {
         var (lat, lon) = TestArea.Next();
+        await Samples.ListInCatalog(server.Parts, "SCR-1");
         foreach (var (id, offset) in new[] { (_a, 0.01), (_b, 0.02) })
         {
             await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(id, lat + offset, lon, capacity: 1) });

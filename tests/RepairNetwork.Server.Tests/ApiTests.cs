@@ -130,6 +130,7 @@ public sealed class ApiTests(ServerFixture server) : IClassFixture<ServerFixture
     {
         var outlet = Samples.UniqueId("INV");
         await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(outlet, 31.2, 121.4) });
+        await Samples.ListInCatalog(server.Parts, "BAT-X200");
         var receive = new Api.AdjustStockRequest { OutletId = outlet, Sku = "BAT-X200", Kind = Api.StockAdjustmentKind.Receive, Quantity = 10, Reason = "delivery 4711", IdempotencyKey = "delivery-4711" };
 
         var first = await server.Inventory.AdjustStockAsync(receive);

@@ -218,6 +218,7 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
     {
         var outlet = Samples.UniqueId("STOCK");
         await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(outlet, 31.2, 121.4) });
+        await Samples.ListInCatalog(server.Parts, "SCR-X200");
         Api.AdjustStockRequest Adjust(Api.StockAdjustmentKind kind, int quantity) => new()
         {
             OutletId = outlet, Sku = "SCR-X200", Kind = kind, Quantity = quantity, Reason = "test", IdempotencyKey = Guid.NewGuid().ToString(),
@@ -234,9 +235,14 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         var unknownOutlet = Adjust(Api.StockAdjustmentKind.Receive, 1);
         unknownOutlet.OutletId = Samples.UniqueId("NOWHERE");
         await AssertStatus(StatusCode.NotFound, () => server.Inventory.AdjustStockAsync(unknownOutlet).ResponseAsync);
+        var notGenuine = Adjust(Api.StockAdjustmentKind.Receive, 1);
+        notGenuine.Sku = Samples.UniqueId("NOT-LISTED");
+        var refused = await AssertStatus(StatusCode.InvalidArgument, () => server.Inventory.AdjustStockAsync(notGenuine).ResponseAsync);
+        Assert.StartsWith("sku:", refused.Status.Detail, StringComparison.Ordinal);
 
         var stock = await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outlet });
         Assert.Equal(3, stock.Items.Single().OnHand);
+        Assert.Equal(1, stock.Version);
     }
 
     [Fact]

@@ -52,6 +52,15 @@ public static class Samples
     /// <summary>A category no other test uses, so a filtered listing holds exactly this test's parts.</summary>
     public static string UniqueCategory() => "cat-" + Guid.NewGuid().ToString("N")[..10];
 
+    /// <summary>Lists a part in the catalog so outlets may stock it; a repeat with the same SKU is a no-op.</summary>
+    public static async Task ListInCatalog(Api.PartsCatalogService.PartsCatalogServiceClient parts, params string[] skus)
+    {
+        foreach (var sku in skus)
+        {
+            await parts.CreatePartAsync(new Api.CreatePartRequest { Part = Part(sku) });
+        }
+    }
+
     public static Api.Part Part(string sku, string category = "phone", params string[] models) => new()
     {
         Sku = sku,

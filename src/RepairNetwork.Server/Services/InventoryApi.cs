@@ -4,6 +4,7 @@ using RepairNetwork.Domain;
 using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Grains.Parts;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Mapping;
 using Api = RepairNetwork.Contracts.V1;
@@ -42,6 +43,7 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         };
         var adjustment = StockAdjustment.Create(request.Sku, kind, request.Quantity, request.Reason, request.IdempotencyKey);
         var outletId = await RequireOutlet(request.OutletId);
+        await RequireCatalogPart(adjustment.Sku, "sku");
         var result = await Inventory(outletId).Adjust(adjustment);
         return new Api.AdjustStockResponse { Level = ToProto(result.Level), Replayed = result.Replayed };
     }
@@ -61,6 +63,19 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         var id = Identifiers.RequireId(outletId, "outlet_id");
         await grains.GetGrain<IOutletGrain>(id).Get();
         return id;
+    }
+
+    /// <summary>Only genuine parts are stocked: a SKU outside headquarters' catalog is INVALID_ARGUMENT naming the field.</summary>
+    private async Task RequireCatalogPart(string sku, string field)
+    {
+        try
+        {
+            await grains.GetGrain<IPartGrain>(sku).Get();
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            throw RpcErrors.InvalidArgument(field, $"'{sku}' is not in the parts catalog; headquarters lists a part before outlets stock it");
+        }
     }
 
     private IOutletInventoryGrain Inventory(string outletId) => grains.GetGrain<IOutletInventoryGrain>(outletId);
