@@ -5,6 +5,18 @@ namespace RepairNetwork.Domain.Inventory;
 /// <summary>What a stock adjustment does.</summary>
 public enum StockAdjustmentKind
 {
+    // Movements the platform makes for repair orders, never sent through AdjustStock; numbered apart
+    // so adjustment kinds can grow from 5 up.
+
+    /// <summary>Units held for an order: reserved rises, on hand stays.</summary>
+    Reserve = 20,
+
+    /// <summary>An order's hold given back (cancelled, moved, or reserved but not fitted): reserved falls.</summary>
+    Release = 21,
+
+    /// <summary>Reserved units fitted in an order's repair: on hand and reserved both fall.</summary>
+    ConsumeReserved = 22,
+
     Receive = 1,
     CountCorrection = 2,
     Consume = 3,
@@ -28,6 +40,24 @@ public sealed record StockLevel
     public int Available => OnHand - Reserved;
 
     public static StockLevel Empty(string sku, DateTimeOffset now) => new() { Sku = sku, OnHand = 0, Reserved = 0, UpdatedAt = now };
+
+    /// <summary>Holds <paramref name="quantity"/> units for an order; never more than is available.</summary>
+    public StockLevel Reserve(int quantity, DateTimeOffset now) =>
+        quantity < 1 || quantity > Available
+            ? throw DomainException.Precondition($"{Sku}: only {Available} available (on hand {OnHand}, reserved {Reserved}), cannot reserve {quantity}")
+            : this with { Reserved = Reserved + quantity, UpdatedAt = now };
+
+    /// <summary>Gives back units held for an order.</summary>
+    public StockLevel Unreserve(int quantity, DateTimeOffset now) =>
+        quantity < 1 || quantity > Reserved
+            ? throw new InvalidOperationException($"{Sku}: cannot release {quantity} of {Reserved} reserved")
+            : this with { Reserved = Reserved - quantity, UpdatedAt = now };
+
+    /// <summary>Fits units that were held for an order: they leave the shelf and the hold.</summary>
+    public StockLevel ConsumeReserved(int quantity, DateTimeOffset now) =>
+        quantity < 1 || quantity > Reserved
+            ? throw new InvalidOperationException($"{Sku}: cannot consume {quantity} of {Reserved} reserved")
+            : this with { OnHand = OnHand - quantity, Reserved = Reserved - quantity, UpdatedAt = now };
 
     /// <summary>Applies an adjustment; never lets on-hand fall below what is reserved.</summary>
     public StockLevel Apply(StockAdjustment adjustment, DateTimeOffset now)
@@ -109,4 +139,10 @@ public sealed record StockMovement
     [Id(3)] public required int OnHandAfter { get; init; }
 
     [Id(4)] public required DateTimeOffset At { get; init; }
+
+    /// <summary>The repair order a reservation movement belongs to; empty for adjustments.</summary>
+    [Id(10)] public string OrderId { get; init; } = string.Empty;
+
+    /// <summary>Units reserved after the movement (0 in movements stored before reservations existed, when none could be).</summary>
+    [Id(11)] public int ReservedAfter { get; init; }
 }

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using RepairNetwork.Domain;
 using RepairNetwork.Domain.Inventory;
+using RepairNetwork.Grains.Parts;
 
 namespace RepairNetwork.Grains.Inventory;
 
@@ -16,6 +17,76 @@ public interface IOutletInventoryGrain : IGrainWithStringKey
 
     /// <summary>Applies an adjustment once per idempotency key.</summary>
     Task<AdjustmentResult> Adjust(StockAdjustment adjustment);
+
+    /// <summary>
+    /// Holds <paramref name="parts"/> for the order, all or nothing: when any line is short nothing is
+    /// held and the result lists the shortfalls (a refusal is not remembered; asking again tries again).
+    /// Idempotent per order: the same lines again return the same result (Replayed); other lines while
+    /// the order holds parts are ALREADY_EXISTS (release first). After a release the order may reserve
+    /// anew; after consumption it is FAILED_PRECONDITION. Lines are summed per SKU; SKUs must be in
+    /// the parts catalog (INVALID_ARGUMENT naming parts[i].sku).
+    /// </summary>
+    Task<ReservationResult> Reserve(string orderId, ImmutableArray<PartQuantity> parts);
+
+    /// <summary>Gives back whatever the order holds (cancelled, or moved to another outlet). Idempotent; no-op when it holds nothing.</summary>
+    Task Release(string orderId);
+
+    /// <summary>
+    /// The order's repair fitted <paramref name="fitted"/> (may be empty): held units are consumed,
+    /// held units not fitted are released, fitted units beyond the hold come from available stock
+    /// (FAILED_PRECONDITION naming the SKU when short; nothing applied). Exactly once per order: the
+    /// same fitted lines again replay the first answer, other lines are ALREADY_EXISTS. Works without
+    /// a reservation too (everything from available stock).
+    /// </summary>
+    Task<ConsumptionResult> ConsumeReservation(string orderId, ImmutableArray<PartQuantity> fitted);
+
+    /// <summary>
+    /// Ledger movements newest first with a sequence below <paramref name="beforeSequence"/>, only of
+    /// <paramref name="sku"/> when given; at most <paramref name="max"/>.
+    /// </summary>
+    [ReadOnly]
+    Task<MovementPage> ListMovements(string? sku, long beforeSequence, int max);
+
+    /// <summary>The order's reservation at this outlet (held, released or consumed), or null.</summary>
+    [ReadOnly]
+    Task<Reservation?> GetReservation(string orderId);
+}
+
+[GenerateSerializer, Alias("rn.ReservationResult"), Immutable]
+public sealed record ReservationResult
+{
+    [Id(0)] public required string OrderId { get; init; }
+
+    /// <summary>True when every line is held for the order; false when nothing is held.</summary>
+    [Id(1)] public required bool Reserved { get; init; }
+
+    /// <summary>The order's lines, one per SKU in SKU order.</summary>
+    [Id(2)] public required ImmutableArray<PartQuantity> Lines { get; init; }
+
+    /// <summary>When not reserved: each SKU short, with what was asked and what is available.</summary>
+    [Id(3)] public required ImmutableArray<PartShortfall> Shortfalls { get; init; }
+
+    /// <summary>True when the order already held these lines and this call changed nothing.</summary>
+    [Id(4)] public required bool Replayed { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.MovementPage"), Immutable]
+public sealed record MovementPage
+{
+    /// <summary>Newest first.</summary>
+    [Id(0)] public required ImmutableArray<StockMovement> Movements { get; init; }
+
+    /// <summary>True when older matching movements follow the last one returned.</summary>
+    [Id(1)] public required bool More { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.ConsumptionResult"), Immutable]
+public sealed record ConsumptionResult
+{
+    [Id(0)] public required Reservation Reservation { get; init; }
+
+    /// <summary>True when the order's consumption was applied before and this call changed nothing.</summary>
+    [Id(1)] public required bool Replayed { get; init; }
 }
 
 [GenerateSerializer, Alias("rn.InventorySnapshot"), Immutable]
@@ -46,6 +117,9 @@ public sealed class OutletInventoryState
     [Id(2)] public Dictionary<string, long> AppliedKeys { get; set; } = new(StringComparer.Ordinal);
 
     [Id(3)] public long Version { get; set; }
+
+    /// <summary>Order id → its reservation here, kept after release or consumption so retries replay.</summary>
+    [Id(4)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class OutletInventoryGrain(
@@ -77,23 +151,139 @@ public sealed class OutletInventoryGrain(
             return new AdjustmentResult { Level = state.State.Levels[adjustment.Sku], Replayed = true };
         }
 
-        var now = clock.GetUtcNow();
-        var before = state.State.Levels.GetValueOrDefault(adjustment.Sku) ?? StockLevel.Empty(adjustment.Sku, now);
-        var after = before.Apply(adjustment, now);
-        var movement = new StockMovement
-        {
-            Sequence = state.State.Version + 1,
-            Adjustment = adjustment,
-            OnHandDelta = after.OnHand - before.OnHand,
-            OnHandAfter = after.OnHand,
-            At = now,
-        };
-
-        state.State.Levels[adjustment.Sku] = after;
-        state.State.Ledger.Add(movement);
-        state.State.AppliedKeys[adjustment.IdempotencyKey] = movement.Sequence;
-        state.State.Version = movement.Sequence;
-        await state.WriteOrRollbackAsync(this);
+        var change = Change();
+        var before = change.Level(adjustment.Sku);
+        var after = before.Apply(adjustment, change.Now);
+        change.Record(before, after, adjustment);
+        state.State.AppliedKeys[adjustment.IdempotencyKey] = change.Movements[^1].Sequence;
+        await Commit(change);
         return new AdjustmentResult { Level = after, Replayed = false };
+    }
+
+    public async Task<ReservationResult> Reserve(string orderId, ImmutableArray<PartQuantity> parts)
+    {
+        orderId = Identifiers.RequireId(orderId, "order_id");
+        var lines = Reservations.Lines(parts.IsDefault ? [] : parts, "parts", allowEmpty: false);
+        if (state.State.Reservations.GetValueOrDefault(orderId) is { } existing)
+        {
+            switch (existing.Status)
+            {
+                case ReservationStatus.Held when existing.Lines.SequenceEqual(lines):
+                    return new ReservationResult { OrderId = orderId, Reserved = true, Lines = lines, Shortfalls = [], Replayed = true };
+                case ReservationStatus.Held:
+                    throw DomainException.AlreadyExists($"order '{orderId}' already holds other parts at this outlet; release them first");
+                case ReservationStatus.Consumed:
+                    throw DomainException.Precondition($"order '{orderId}' already consumed its parts at this outlet");
+            }
+        }
+
+        await RequireCatalog(parts, "parts");
+        var change = Change();
+        var shortfalls = Reservations.Shortfalls(change, lines);
+        if (!shortfalls.IsEmpty)
+        {
+            return new ReservationResult { OrderId = orderId, Reserved = false, Lines = lines, Shortfalls = shortfalls, Replayed = false };
+        }
+
+        state.State.Reservations[orderId] = Reservations.Hold(change, orderId, lines);
+        await Commit(change);
+        return new ReservationResult { OrderId = orderId, Reserved = true, Lines = lines, Shortfalls = [], Replayed = false };
+    }
+
+    public async Task Release(string orderId)
+    {
+        orderId = Identifiers.RequireId(orderId, "order_id");
+        if (state.State.Reservations.GetValueOrDefault(orderId) is not { Status: ReservationStatus.Held } held)
+        {
+            return;
+        }
+
+        var change = Change();
+        state.State.Reservations[orderId] = Reservations.Release(change, held);
+        await Commit(change);
+    }
+
+    public async Task<ConsumptionResult> ConsumeReservation(string orderId, ImmutableArray<PartQuantity> fitted)
+    {
+        orderId = Identifiers.RequireId(orderId, "order_id");
+        var lines = Reservations.Lines(fitted.IsDefault ? [] : fitted, "fitted", allowEmpty: true);
+        var existing = state.State.Reservations.GetValueOrDefault(orderId);
+        if (existing is { Status: ReservationStatus.Consumed })
+        {
+            return existing.Fitted.SequenceEqual(lines)
+                ? new ConsumptionResult { Reservation = existing, Replayed = true }
+                : throw DomainException.AlreadyExists($"order '{orderId}' already consumed other parts at this outlet");
+        }
+
+        await RequireCatalog(fitted.IsDefault ? [] : fitted, "fitted");
+        var change = Change();
+        var consumed = Reservations.Consume(change, orderId, existing, lines);
+        state.State.Reservations[orderId] = consumed;
+        await Commit(change);
+        return new ConsumptionResult { Reservation = consumed, Replayed = false };
+    }
+
+    public Task<MovementPage> ListMovements(string? sku, long beforeSequence, int max)
+    {
+        var page = ImmutableArray.CreateBuilder<StockMovement>();
+        var ledger = state.State.Ledger;
+        var more = false;
+        for (var i = ledger.Count - 1; i >= 0; i--)
+        {
+            var movement = ledger[i];
+            if (movement.Sequence >= beforeSequence || (sku is not null && movement.Adjustment.Sku != sku))
+            {
+                continue;
+            }
+
+            if (page.Count == max)
+            {
+                more = true;
+                break;
+            }
+
+            page.Add(movement);
+        }
+
+        return Task.FromResult(new MovementPage { Movements = page.ToImmutable(), More = more });
+    }
+
+    public Task<Reservation?> GetReservation(string orderId) => Task.FromResult(state.State.Reservations.GetValueOrDefault(orderId));
+
+    private StockChange Change() => new(state.State.Levels, state.State.Version, clock.GetUtcNow());
+
+    /// <summary>Stores a change's levels and ledger movements together; a failed write rolls all of it back.</summary>
+    private async Task Commit(StockChange change)
+    {
+        foreach (var (sku, level) in change.Levels)
+        {
+            state.State.Levels[sku] = level;
+        }
+
+        state.State.Ledger.AddRange(change.Movements);
+        state.State.Version += change.Movements.Count;
+        await state.WriteOrRollbackAsync(this);
+    }
+
+    /// <summary>Only genuine parts are held or fitted: each SKU must be in the catalog.</summary>
+    private async Task RequireCatalog(IReadOnlyList<PartQuantity> parts, string field)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (!seen.Add(parts[i].Sku))
+            {
+                continue;
+            }
+
+            try
+            {
+                await GrainFactory.GetGrain<IPartGrain>(parts[i].Sku).Get();
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+            {
+                throw DomainException.Invalid($"{field}[{i}].sku", $"'{parts[i].Sku}' is not in the parts catalog");
+            }
+        }
     }
 }
