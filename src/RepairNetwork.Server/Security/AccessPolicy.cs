@@ -86,6 +86,8 @@ public static class AccessPolicy
             .AndOwnOutlet<Api.GetOutletInventoryRequest>(r => r.OutletId),
         [Method(Api.InventoryService.Descriptor, "AdjustStock")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.AdjustStockRequest>(r => r.OutletId),
+        [Method(Api.InventoryService.Descriptor, "ListStockMovements")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ListStockMovementsRequest>(r => r.OutletId),
 
         // The catalog is headquarters' reference data, no outlet's own: any outlet may read any part.
         [Method(Api.PartsCatalogService.Descriptor, "CreatePart")] = AccessRule.For(Roles.Hq),

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Grpc.Core;
 using RepairNetwork.Domain;
 using RepairNetwork.Domain.Inventory;
@@ -47,6 +48,54 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         var result = await Inventory(outletId).Adjust(adjustment);
         return new Api.AdjustStockResponse { Level = ToProto(result.Level), Replayed = result.Replayed };
     }
+
+    public override async Task<Api.ListStockMovementsResponse> ListStockMovements(Api.ListStockMovementsRequest request, ServerCallContext context)
+    {
+        var pageSize = CommonMapping.PageSize(request.PageSize);
+        var before = CommonMapping.DecodePageToken(request.PageToken, MovementsPageKind) is { } position
+            ? long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence > 0
+                ? sequence
+                : throw RpcErrors.InvalidArgument("page_token", "is not a token returned by a previous call of this method")
+            : long.MaxValue;
+        var sku = string.IsNullOrEmpty(request.Sku) ? null : Identifiers.RequireId(request.Sku, "sku");
+        var outletId = await RequireOutlet(request.OutletId);
+        var page = await Inventory(outletId).ListMovements(sku, before, pageSize);
+        var response = new Api.ListStockMovementsResponse();
+        response.Movements.AddRange(page.Movements.Select(ToProto));
+        if (page.More)
+        {
+            response.NextPageToken = CommonMapping.EncodePageToken(MovementsPageKind, page.Movements[^1].Sequence.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return response;
+    }
+
+    private const string MovementsPageKind = "stock-movements";
+
+    private static Api.StockMovement ToProto(StockMovement movement) => new()
+    {
+        Sequence = movement.Sequence,
+        Sku = movement.Adjustment.Sku,
+        Kind = movement.Adjustment.Kind switch
+        {
+            StockAdjustmentKind.Receive => Api.StockMovementKind.Receive,
+            StockAdjustmentKind.CountCorrection => Api.StockMovementKind.CountCorrection,
+            StockAdjustmentKind.Consume => Api.StockMovementKind.Consume,
+            StockAdjustmentKind.DamageWriteOff => Api.StockMovementKind.DamageWriteOff,
+            StockAdjustmentKind.Reserve => Api.StockMovementKind.Reserve,
+            StockAdjustmentKind.Release => Api.StockMovementKind.Release,
+            StockAdjustmentKind.ConsumeReserved => Api.StockMovementKind.ConsumeReserved,
+            _ => Api.StockMovementKind.Unspecified,
+        },
+        Quantity = movement.Adjustment.Quantity,
+        OnHandDelta = movement.OnHandDelta,
+        OnHandAfter = movement.OnHandAfter,
+        ReservedAfter = movement.ReservedAfter,
+        Reason = movement.Adjustment.Reason,
+        OrderId = movement.OrderId,
+        IdempotencyKey = movement.Adjustment.IdempotencyKey,
+        CreateTime = CommonMapping.ToProto(movement.At),
+    };
 
     private static Api.StockLevel ToProto(StockLevel level) => new()
     {
