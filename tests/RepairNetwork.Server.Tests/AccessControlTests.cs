@@ -44,6 +44,8 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
         ["GetOutletInventory"] = ([Hq], (t, c) => new Api.InventoryService.InventoryServiceClient(c).GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = t._b }).ResponseAsync),
         ["AdjustStock"] = ([Hq], (t, c) => new Api.InventoryService.InventoryServiceClient(c).AdjustStockAsync(new Api.AdjustStockRequest { OutletId = t._b, Sku = "SCR-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = 1, Reason = "x", IdempotencyKey = Guid.NewGuid().ToString() }).ResponseAsync),
         ["ListStockMovements"] = ([Hq], (t, c) => new Api.InventoryService.InventoryServiceClient(c).ListStockMovementsAsync(new Api.ListStockMovementsRequest { OutletId = t._b }).ResponseAsync),
+        ["SetReorderPoint"] = ([Hq], (t, c) => new Api.InventoryService.InventoryServiceClient(c).SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = t._b, Sku = "SCR-1", ReorderPoint = 2, ReorderQuantity = 10 }).ResponseAsync),
+        ["WatchStockAlerts"] = ([Hq], (t, c) => StreamOpens(new Api.InventoryService.InventoryServiceClient(c).WatchStockAlerts(new Api.WatchStockAlertsRequest { OutletId = t._b }))),
         ["CreatePart"] = ([Hq], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).CreatePartAsync(new Api.CreatePartRequest { Part = Samples.Part(Samples.UniqueId("NEW")) }).ResponseAsync),
         ["GetPart"] = ([Hq, CallCenter, Outlet], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).GetPartAsync(new Api.GetPartRequest { Sku = t._part }).ResponseAsync),
         ["UpdatePart"] = ([Hq], (t, c) => new Api.PartsCatalogService.PartsCatalogServiceClient(c).UpdatePartAsync(new Api.UpdatePartRequest { Part = new Api.Part { Sku = t._part, Name = "Renamed" }, UpdateMask = new FieldMask { Paths = { "name" } } }).ResponseAsync),
@@ -224,6 +226,22 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
     }
 
     /// <summary>Everything of outlet B (and the catalog part) a refused call might have touched, read as headquarters.</summary>
+    /// <summary>A stream that is refused fails at once; an admitted one stays open (or sends) for a second.</summary>
+    private static async Task StreamOpens<T>(AsyncServerStreamingCall<T> call)
+    {
+        using (call)
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                await call.ResponseStream.MoveNext(wait.Token);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && wait.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
     private async Task<string> SnapshotOfB()
     {
         var outlet = await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = _b });

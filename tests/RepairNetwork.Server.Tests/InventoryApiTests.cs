@@ -75,6 +75,119 @@ public sealed class InventoryApiTests(ServerFixture server) : IClassFixture<Serv
         await AssertStatus(StatusCode.PermissionDenied, () => inventory.ListStockMovementsAsync(new Api.ListStockMovementsRequest { OutletId = other }).ResponseAsync);
     }
 
+    [Fact]
+    public async Task A_low_stock_alert_fires_once_per_crossing_and_clears_when_stock_recovers_and_the_stream_resumes()
+    {
+        var (outlet, sku) = await StockedOutlet(5);
+        var stock = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IOutletInventoryGrain>(outlet);
+
+        var set = await server.Inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = outlet, Sku = sku, ReorderPoint = 3, ReorderQuantity = 10 });
+        await Adjust(outlet, sku, Api.StockAdjustmentKind.Consume, 1, "walk-in");
+        await stock.Reserve("RO-ALERT-1", [PartQuantity.Of(sku, 1)]);
+        await Adjust(outlet, sku, Api.StockAdjustmentKind.Consume, 1, "walk-in");
+        await stock.Release("RO-ALERT-1");
+        await Adjust(outlet, sku, Api.StockAdjustmentKind.Receive, 5, "delivery");
+        await Adjust(outlet, sku, Api.StockAdjustmentKind.Consume, 6, "bulk");
+
+        Assert.False(set.LowStock);
+        Assert.Equal((10, 5), (set.ReorderQuantity, set.Level.Available));
+        var all = await Alerts(server.Inventory, outlet, 0, 3);
+        Assert.Equal([1L, 2L, 3L], all.Select(a => a.Sequence));
+        Assert.Equal([Api.StockAlertKind.LowStock, Api.StockAlertKind.Recovered, Api.StockAlertKind.LowStock], all.Select(a => a.Kind));
+        Assert.Equal((3, 4, 3, 10, sku, outlet), (all[0].Available, all[0].OnHand, all[0].ReorderPoint, all[0].ReorderQuantity, all[0].Sku, all[0].OutletId));
+        Assert.Equal(8, all[1].Available);
+
+        var resumed = await Alerts(server.Inventory, outlet, 2, 1);
+        Assert.Equal(3, resumed.Single().Sequence);
+        var again = await server.Inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = outlet, Sku = sku, ReorderPoint = 3, ReorderQuantity = 10 });
+        Assert.True(again.LowStock);
+        Assert.Equal(3, (await Alerts(server.Inventory, outlet, 0, 3)).Count);
+    }
+
+    [Fact]
+    public async Task Setting_a_point_above_what_is_available_alerts_at_once_and_an_outlet_watches_its_own_alerts_only()
+    {
+        var (own, sku) = await StockedOutlet(2);
+        var (other, _) = await StockedOutlet(2);
+        using var channel = server.ChannelFor(Roles.Outlet, own);
+        var inventory = new Api.InventoryService.InventoryServiceClient(channel);
+
+        var set = await inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = own, Sku = sku, ReorderPoint = 2, ReorderQuantity = 4 });
+
+        Assert.True(set.LowStock);
+        Assert.Equal(Api.StockAlertKind.LowStock, (await Alerts(inventory, own, 0, 1)).Single().Kind);
+        await AssertStatus(StatusCode.PermissionDenied, () => inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = other, Sku = sku, ReorderPoint = 2, ReorderQuantity = 4 }).ResponseAsync);
+        var watch = await Assert.ThrowsAsync<RpcException>(() => Alerts(inventory, other, 0, 1));
+        Assert.Equal(StatusCode.PermissionDenied, watch.StatusCode);
+        using var callCenter = server.ChannelFor(Roles.CallCenter);
+        await AssertStatus(StatusCode.PermissionDenied, () => new Api.InventoryService.InventoryServiceClient(callCenter).SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = own, Sku = sku, ReorderPoint = 2, ReorderQuantity = 4 }).ResponseAsync);
+    }
+
+    public static TheoryData<string, string> BadReorderPoints => new()
+    {
+        { "negative reorder point", "reorder_point" },
+        { "reorder point above the limit", "reorder_point" },
+        { "zero reorder quantity", "reorder_quantity" },
+        { "negative reorder quantity", "reorder_quantity" },
+        { "missing sku", "sku" },
+        { "1 MB sku", "sku" },
+        { "sku not in the catalog", "sku" },
+        { "missing outlet", "outlet_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadReorderPoints))]
+    public async Task A_bad_reorder_point_is_rejected_naming_the_field_and_sets_nothing(string defect, string field)
+    {
+        var (outlet, sku) = await StockedOutlet(1);
+        var request = new Api.SetReorderPointRequest { OutletId = outlet, Sku = sku, ReorderPoint = 5, ReorderQuantity = 5 };
+        switch (defect)
+        {
+            case "negative reorder point": request.ReorderPoint = -1; break;
+            case "reorder point above the limit": request.ReorderPoint = 1_000_001; break;
+            case "zero reorder quantity": request.ReorderQuantity = 0; break;
+            case "negative reorder quantity": request.ReorderQuantity = -5; break;
+            case "missing sku": request.Sku = string.Empty; break;
+            case "1 MB sku": request.Sku = new string('S', 1_000_000); break;
+            case "sku not in the catalog": request.Sku = Samples.UniqueId("FAKE"); break;
+            case "missing outlet": request.OutletId = string.Empty; break;
+        }
+
+        var error = await AssertStatus(StatusCode.InvalidArgument, () => server.Inventory.SetReorderPointAsync(request).ResponseAsync);
+
+        Assert.StartsWith(field + ":", error.Status.Detail, StringComparison.Ordinal);
+        var stock = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IOutletInventoryGrain>(outlet);
+        Assert.Empty((await stock.WaitForAlerts(0, 10, TimeSpan.Zero)).Alerts);
+    }
+
+    [Fact]
+    public async Task Watching_alerts_with_bad_fields_is_rejected()
+    {
+        var malformed = await Assert.ThrowsAsync<RpcException>(() => Alerts(server.Inventory, "shop #1", 0, 1));
+        Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
+        Assert.StartsWith("outlet_id:", malformed.Status.Detail, StringComparison.Ordinal);
+        var (outlet, _) = await StockedOutlet(1);
+        var negative = await Assert.ThrowsAsync<RpcException>(() => Alerts(server.Inventory, outlet, -1, 1));
+        Assert.Equal(StatusCode.InvalidArgument, negative.StatusCode);
+        Assert.StartsWith("after_sequence:", negative.Status.Detail, StringComparison.Ordinal);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Alerts(server.Inventory, Samples.UniqueId("NOWHERE"), 0, 1));
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>Reads <paramref name="count"/> alerts from a fresh stream after <paramref name="after"/>.</summary>
+    private static async Task<List<Api.StockAlert>> Alerts(Api.InventoryService.InventoryServiceClient client, string outlet, long after, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var call = client.WatchStockAlerts(new Api.WatchStockAlertsRequest { OutletId = outlet, AfterSequence = after }, cancellationToken: timeout.Token);
+        var alerts = new List<Api.StockAlert>();
+        while (alerts.Count < count && await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            alerts.Add(call.ResponseStream.Current.Alert);
+        }
+
+        return alerts;
+    }
+
     private async Task<(string Outlet, string Sku)> StockedOutlet(int onHand)
     {
         var outlet = Samples.UniqueId("INV");

@@ -47,6 +47,19 @@ public interface IOutletInventoryGrain : IGrainWithStringKey
     [ReadOnly]
     Task<MovementPage> ListMovements(string? sku, long beforeSequence, int max);
 
+    /// <summary>
+    /// Sets a SKU's reorder point; identical values are a no-op. The alert feed gets a LowStock entry
+    /// at once when available is already at or below the new point.
+    /// </summary>
+    Task<ReorderPointResult> SetReorderPoint(ReorderPoint reorderPoint);
+
+    /// <summary>
+    /// Stock alerts after <paramref name="afterSequence"/>; when there are none yet, waits up to
+    /// <paramref name="maxWait"/> for one (a long poll that does not block the outlet's stock calls).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<StockAlertPage> WaitForAlerts(long afterSequence, int max, TimeSpan maxWait);
+
     /// <summary>The order's reservation at this outlet (held, released or consumed), or null.</summary>
     [ReadOnly]
     Task<Reservation?> GetReservation(string orderId);
@@ -68,6 +81,28 @@ public sealed record ReservationResult
 
     /// <summary>True when the order already held these lines and this call changed nothing.</summary>
     [Id(4)] public required bool Replayed { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.ReorderPointResult"), Immutable]
+public sealed record ReorderPointResult
+{
+    [Id(0)] public required ReorderPoint ReorderPoint { get; init; }
+
+    [Id(1)] public required StockLevel Level { get; init; }
+
+    /// <summary>True when available is at or below the reorder point.</summary>
+    [Id(2)] public required bool Low { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.StockAlertPage"), Immutable]
+public sealed record StockAlertPage
+{
+    [Id(0)] public required ImmutableArray<StockAlert> Alerts { get; init; }
+
+    /// <summary>The oldest sequence still kept (LastSequence + 1 when none are kept).</summary>
+    [Id(1)] public required long FirstRetained { get; init; }
+
+    [Id(2)] public required long LastSequence { get; init; }
 }
 
 [GenerateSerializer, Alias("rn.MovementPage"), Immutable]
@@ -120,6 +155,16 @@ public sealed class OutletInventoryState
 
     /// <summary>Order id → its reservation here, kept after release or consumption so retries replay.</summary>
     [Id(4)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(5)] public Dictionary<string, ReorderPoint> ReorderPoints { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>SKUs whose last alert was LowStock.</summary>
+    [Id(6)] public HashSet<string> FlaggedLow { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The most recent stock alerts, oldest first; older ones are pruned.</summary>
+    [Id(7)] public List<StockAlert> Alerts { get; set; } = [];
+
+    [Id(8)] public long LastAlertSequence { get; set; }
 }
 
 public sealed class OutletInventoryGrain(
@@ -250,6 +295,86 @@ public sealed class OutletInventoryGrain(
 
     public Task<Reservation?> GetReservation(string orderId) => Task.FromResult(state.State.Reservations.GetValueOrDefault(orderId));
 
+    public async Task<ReorderPointResult> SetReorderPoint(ReorderPoint reorderPoint)
+    {
+        var level = state.State.Levels.GetValueOrDefault(reorderPoint.Sku) ?? StockLevel.Empty(reorderPoint.Sku, default);
+        if (state.State.ReorderPoints.GetValueOrDefault(reorderPoint.Sku) != reorderPoint)
+        {
+            state.State.ReorderPoints[reorderPoint.Sku] = reorderPoint;
+            var appended = CheckAlert(level, clock.GetUtcNow());
+            await state.WriteOrRollbackAsync(this);
+            if (appended)
+            {
+                WakeWatchers();
+            }
+        }
+
+        return new ReorderPointResult { ReorderPoint = reorderPoint, Level = level, Low = reorderPoint.IsLow(level) };
+    }
+
+    public async Task<StockAlertPage> WaitForAlerts(long afterSequence, int max, TimeSpan maxWait)
+    {
+        if (state.State.LastAlertSequence <= afterSequence && maxWait > TimeSpan.Zero)
+        {
+            // Real time, not the injected clock: this is a network wait, not a business rule.
+            await Task.WhenAny(_alertAppended.Task, Task.Delay(maxWait));
+        }
+
+        var alerts = state.State.Alerts;
+        return new StockAlertPage
+        {
+            Alerts = [.. alerts.Where(a => a.Sequence > afterSequence).Take(max)],
+            FirstRetained = alerts.Count == 0 ? state.State.LastAlertSequence + 1 : alerts[0].Sequence,
+            LastSequence = state.State.LastAlertSequence,
+        };
+    }
+
+    /// <summary>How many alerts the feed keeps; a watcher further behind is told to resynchronise.</summary>
+    public const int AlertsKept = 1000;
+
+    private TaskCompletionSource _alertAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Appends the alert the SKU's level calls for, if any; true when one was appended.</summary>
+    private bool CheckAlert(StockLevel level, DateTimeOffset now)
+    {
+        var point = state.State.ReorderPoints.GetValueOrDefault(level.Sku);
+        if (StockAlerts.Crossing(point, level, state.State.FlaggedLow.Contains(level.Sku)) is not { } kind || point is null)
+        {
+            if (point is null)
+            {
+                state.State.FlaggedLow.Remove(level.Sku);
+            }
+
+            return false;
+        }
+
+        _ = kind == StockAlertKind.LowStock ? state.State.FlaggedLow.Add(level.Sku) : state.State.FlaggedLow.Remove(level.Sku);
+        state.State.LastAlertSequence++;
+        state.State.Alerts.Add(new StockAlert
+        {
+            Sequence = state.State.LastAlertSequence,
+            Sku = level.Sku,
+            Kind = kind,
+            Available = level.Available,
+            OnHand = level.OnHand,
+            ReorderPoint = point,
+            At = now,
+        });
+        if (state.State.Alerts.Count > AlertsKept)
+        {
+            state.State.Alerts.RemoveRange(0, state.State.Alerts.Count - AlertsKept);
+        }
+
+        return true;
+    }
+
+    private void WakeWatchers()
+    {
+        var appended = _alertAppended;
+        _alertAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        appended.TrySetResult();
+    }
+
     private StockChange Change() => new(state.State.Levels, state.State.Version, clock.GetUtcNow());
 
     /// <summary>Stores a change's levels and ledger movements together; a failed write rolls all of it back.</summary>
@@ -262,7 +387,17 @@ public sealed class OutletInventoryGrain(
 
         state.State.Ledger.AddRange(change.Movements);
         state.State.Version += change.Movements.Count;
+        var alerted = false;
+        foreach (var level in change.Levels.Values)
+        {
+            alerted |= CheckAlert(level, change.Now);
+        }
+
         await state.WriteOrRollbackAsync(this);
+        if (alerted)
+        {
+            WakeWatchers();
+        }
     }
 
     /// <summary>Only genuine parts are held or fitted: each SKU must be in the catalog.</summary>

@@ -88,6 +88,10 @@ public static class AccessPolicy
             .AndOwnOutlet<Api.AdjustStockRequest>(r => r.OutletId),
         [Method(Api.InventoryService.Descriptor, "ListStockMovements")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.ListStockMovementsRequest>(r => r.OutletId),
+        [Method(Api.InventoryService.Descriptor, "SetReorderPoint")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.SetReorderPointRequest>(r => r.OutletId),
+        [Method(Api.InventoryService.Descriptor, "WatchStockAlerts")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.WatchStockAlertsRequest>(r => r.OutletId),
 
         // The catalog is headquarters' reference data, no outlet's own: any outlet may read any part.
         [Method(Api.PartsCatalogService.Descriptor, "CreatePart")] = AccessRule.For(Roles.Hq),

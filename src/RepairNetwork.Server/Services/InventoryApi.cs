@@ -72,6 +72,70 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
 
     private const string MovementsPageKind = "stock-movements";
 
+    public override async Task<Api.SetReorderPointResponse> SetReorderPoint(Api.SetReorderPointRequest request, ServerCallContext context)
+    {
+        var point = ReorderPoint.Create(request.Sku, request.ReorderPoint, request.ReorderQuantity);
+        var outletId = await RequireOutlet(request.OutletId);
+        await RequireCatalogPart(point.Sku, "sku");
+        var result = await Inventory(outletId).SetReorderPoint(point);
+        return new Api.SetReorderPointResponse
+        {
+            Level = ToProto(result.Level),
+            ReorderPoint = result.ReorderPoint.Point,
+            ReorderQuantity = result.ReorderPoint.Quantity,
+            LowStock = result.Low,
+        };
+    }
+
+    public override async Task WatchStockAlerts(Api.WatchStockAlertsRequest request, IServerStreamWriter<Api.WatchStockAlertsResponse> responseStream, ServerCallContext context)
+    {
+        if (request.AfterSequence < 0)
+        {
+            throw RpcErrors.InvalidArgument("after_sequence", "must not be negative");
+        }
+
+        var outletId = await RequireOutlet(request.OutletId);
+        var inventory = Inventory(outletId);
+        var after = request.AfterSequence;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            var page = await inventory.WaitForAlerts(after, WatchBatch, WatchPollInterval);
+            if (page.FirstRetained > after + 1 && page.LastSequence > after)
+            {
+                throw new RpcException(new Status(StatusCode.OutOfRange, $"alerts {after + 1}-{page.FirstRetained - 1} are no longer kept; read the outlet's inventory to resynchronise, then watch from {page.LastSequence}"));
+            }
+
+            foreach (var alert in page.Alerts)
+            {
+                await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = ToProto(outletId, alert) }, context.CancellationToken);
+                after = alert.Sequence;
+            }
+        }
+    }
+
+    /// <summary>How long one long poll waits; under Orleans' response timeout, so a quiet stream is not an error.</summary>
+    private static readonly TimeSpan WatchPollInterval = TimeSpan.FromSeconds(15);
+
+    private const int WatchBatch = 200;
+
+    private static Api.StockAlert ToProto(string outletId, StockAlert alert) => new()
+    {
+        Sequence = alert.Sequence,
+        OutletId = outletId,
+        Sku = alert.Sku,
+        Kind = alert.Kind switch
+        {
+            StockAlertKind.LowStock => Api.StockAlertKind.LowStock,
+            StockAlertKind.Recovered => Api.StockAlertKind.Recovered,
+            _ => Api.StockAlertKind.Unspecified,
+        },
+        Available = alert.Available,
+        OnHand = alert.OnHand,
+        ReorderPoint = alert.ReorderPoint.Point,
+        ReorderQuantity = alert.ReorderPoint.Quantity,
+        CreateTime = CommonMapping.ToProto(alert.At),
+    };
+
     private static Api.StockMovement ToProto(StockMovement movement) => new()
     {
         Sequence = movement.Sequence,
