@@ -174,6 +174,133 @@ public sealed class InventoryApiTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Fact]
+    public async Task A_stock_count_is_applied_once_per_sync_id_and_answers_with_the_differences()
+    {
+        var (outlet, screen) = await StockedOutlet(10);
+        var battery = Samples.UniqueId("BAT");
+        var camera = Samples.UniqueId("CAM");
+        var unlisted = Samples.UniqueId("KEEP");
+        await Samples.ListInCatalog(server.Parts, battery, camera, unlisted);
+        await Adjust(outlet, battery, Api.StockAdjustmentKind.Receive, 4, "delivery");
+        await Adjust(outlet, unlisted, Api.StockAdjustmentKind.Receive, 7, "delivery");
+        var stock = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IOutletInventoryGrain>(outlet);
+        await stock.Reserve("RO-SYNC-1", [PartQuantity.Of(screen, 2)]);
+        var request = new Api.SyncStockCountRequest
+        {
+            OutletId = outlet,
+            SyncId = "count-2026-11",
+            Counts = { new Api.StockCount { Sku = screen, OnHand = 8 }, new Api.StockCount { Sku = battery, OnHand = 4 }, new Api.StockCount { Sku = camera, OnHand = 3 } },
+        };
+
+        var first = await server.Inventory.SyncStockCountAsync(request);
+        var retried = await server.Inventory.SyncStockCountAsync(request);
+        var changed = request.Clone();
+        changed.Counts[1].OnHand = 5;
+        await AssertStatus(StatusCode.AlreadyExists, () => server.Inventory.SyncStockCountAsync(changed).ResponseAsync);
+
+        Assert.Equal(3, first.CountedSkus);
+        Assert.False(first.Replayed);
+        Assert.True(retried.Replayed);
+        Assert.Equal(first.Differences, retried.Differences);
+        var expected = new[] { (screen, 10, 8, -2), (camera, 0, 3, 3) }.OrderBy(d => d.Item1, StringComparer.Ordinal);
+        Assert.Equal(expected, first.Differences.Select(d => (d.Sku, d.Expected, d.Counted, d.Delta)));
+        var levels = (await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outlet })).Items.ToDictionary(l => l.Sku);
+        Assert.Equal((8, 2), (levels[screen].OnHand, levels[screen].Reserved));
+        Assert.Equal(4, levels[battery].OnHand);
+        Assert.Equal(3, levels[camera].OnHand);
+        Assert.Equal(7, levels[unlisted].OnHand);
+        var ledger = (await server.Inventory.ListStockMovementsAsync(new Api.ListStockMovementsRequest { OutletId = outlet, PageSize = 500 })).Movements;
+        Assert.Equal(2, ledger.Count(m => m.Kind == Api.StockMovementKind.CountCorrection));
+        Assert.All(levels.Values, l => Assert.Equal(l.OnHand, ledger.Where(m => m.Sku == l.Sku).Sum(m => m.OnHandDelta)));
+    }
+
+    [Fact]
+    public async Task A_count_below_what_is_reserved_is_refused_naming_the_sku_and_applies_nothing()
+    {
+        var (outlet, screen) = await StockedOutlet(5);
+        var battery = Samples.UniqueId("BAT");
+        await Samples.ListInCatalog(server.Parts, battery);
+        var stock = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IOutletInventoryGrain>(outlet);
+        await stock.Reserve("RO-SYNC-2", [PartQuantity.Of(screen, 3)]);
+        var before = await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outlet });
+
+        var error = await AssertStatus(StatusCode.FailedPrecondition, () => server.Inventory.SyncStockCountAsync(new Api.SyncStockCountRequest
+        {
+            OutletId = outlet,
+            SyncId = "short",
+            Counts = { new Api.StockCount { Sku = battery, OnHand = 9 }, new Api.StockCount { Sku = screen, OnHand = 2 } },
+        }).ResponseAsync);
+
+        Assert.Contains(screen, error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outlet }));
+    }
+
+    public static TheoryData<string, StatusCode, string> BadSyncs => new()
+    {
+        { "missing sync_id", StatusCode.InvalidArgument, "sync_id" },
+        { "malformed sync_id", StatusCode.InvalidArgument, "sync_id" },
+        { "1 MB sync_id", StatusCode.InvalidArgument, "sync_id" },
+        { "no counts", StatusCode.InvalidArgument, "counts" },
+        { "2001 counts", StatusCode.InvalidArgument, "counts" },
+        { "negative on_hand", StatusCode.InvalidArgument, "counts[1].on_hand" },
+        { "on_hand above the limit", StatusCode.InvalidArgument, "counts[1].on_hand" },
+        { "malformed sku", StatusCode.InvalidArgument, "counts[1].sku" },
+        { "sku counted twice", StatusCode.InvalidArgument, "counts[1].sku" },
+        { "sku not in the catalog", StatusCode.InvalidArgument, "counts[1].sku" },
+        { "missing outlet", StatusCode.InvalidArgument, "outlet_id" },
+        { "unknown outlet", StatusCode.NotFound, "outlet" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSyncs))]
+    public async Task A_bad_stock_count_is_rejected_and_changes_nothing(string defect, StatusCode status, string field)
+    {
+        var (outlet, sku) = await StockedOutlet(5);
+        var request = new Api.SyncStockCountRequest { OutletId = outlet, SyncId = "sync-1", Counts = { new Api.StockCount { Sku = sku, OnHand = 1 }, new Api.StockCount { Sku = sku + "X", OnHand = 1 } } };
+        await Samples.ListInCatalog(server.Parts, sku + "X");
+        switch (defect)
+        {
+            case "missing sync_id": request.SyncId = string.Empty; break;
+            case "malformed sync_id": request.SyncId = "count #1"; break;
+            case "1 MB sync_id": request.SyncId = new string('s', 1_000_000); break;
+            case "no counts": request.Counts.Clear(); break;
+            case "2001 counts": request.Counts.AddRange(Enumerable.Range(0, 1999).Select(i => new Api.StockCount { Sku = $"{sku}-{i}", OnHand = 1 })); break;
+            case "negative on_hand": request.Counts[1].OnHand = -1; break;
+            case "on_hand above the limit": request.Counts[1].OnHand = 1_000_001; break;
+            case "malformed sku": request.Counts[1].Sku = "bad sku"; break;
+            case "sku counted twice": request.Counts[1].Sku = sku; break;
+            case "sku not in the catalog": request.Counts[1].Sku = Samples.UniqueId("FAKE"); break;
+            case "missing outlet": request.OutletId = string.Empty; break;
+            case "unknown outlet": request.OutletId = Samples.UniqueId("NOWHERE"); break;
+        }
+
+        var error = await AssertStatus(status, () => server.Inventory.SyncStockCountAsync(request).ResponseAsync);
+
+        if (status == StatusCode.InvalidArgument)
+        {
+            Assert.StartsWith(field + ":", error.Status.Detail, StringComparison.Ordinal);
+        }
+
+        var after = await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outlet });
+        Assert.Equal((5, 1L), (after.Items.Single().OnHand, after.Version));
+    }
+
+    [Fact]
+    public async Task An_outlet_syncs_its_own_stock_only()
+    {
+        var (own, sku) = await StockedOutlet(5);
+        var (other, otherSku) = await StockedOutlet(5);
+        using var channel = server.ChannelFor(Roles.Outlet, own);
+        var inventory = new Api.InventoryService.InventoryServiceClient(channel);
+
+        var synced = await inventory.SyncStockCountAsync(new Api.SyncStockCountRequest { OutletId = own, SyncId = "s1", Counts = { new Api.StockCount { Sku = sku, OnHand = 4 } } });
+        await AssertStatus(StatusCode.PermissionDenied, () => inventory.SyncStockCountAsync(new Api.SyncStockCountRequest { OutletId = other, SyncId = "s1", Counts = { new Api.StockCount { Sku = otherSku, OnHand = 4 } } }).ResponseAsync);
+
+        Assert.Equal(-1, synced.Differences.Single().Delta);
+        Assert.Equal(5, (await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = other })).Items.Single().OnHand);
+    }
+
     /// <summary>Reads <paramref name="count"/> alerts from a fresh stream after <paramref name="after"/>.</summary>
     private static async Task<List<Api.StockAlert>> Alerts(Api.InventoryService.InventoryServiceClient client, string outlet, long after, int count)
     {

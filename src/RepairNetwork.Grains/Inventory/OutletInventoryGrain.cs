@@ -60,6 +60,14 @@ public interface IOutletInventoryGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<StockAlertPage> WaitForAlerts(long afterSequence, int max, TimeSpan maxWait);
 
+    /// <summary>
+    /// Applies a full physical count once per <paramref name="syncId"/>: the same id and counts again
+    /// replay the first answer, other counts are ALREADY_EXISTS. Counted SKUs get a count correction
+    /// where they differ; SKUs not counted keep their stock. A count below a SKU's reserved units is
+    /// FAILED_PRECONDITION naming it, and nothing is applied.
+    /// </summary>
+    Task<StockSyncResult> SyncCount(string syncId, ImmutableArray<PartQuantity> counts);
+
     /// <summary>The order's reservation at this outlet (held, released or consumed), or null.</summary>
     [ReadOnly]
     Task<Reservation?> GetReservation(string orderId);
@@ -103,6 +111,17 @@ public sealed record StockAlertPage
     [Id(1)] public required long FirstRetained { get; init; }
 
     [Id(2)] public required long LastSequence { get; init; }
+}
+
+[GenerateSerializer, Alias("rn.StockSyncResult"), Immutable]
+public sealed record StockSyncResult
+{
+    [Id(0)] public required StockSync Sync { get; init; }
+
+    /// <summary>True when this sync was applied before and this call changed nothing.</summary>
+    [Id(1)] public required bool Replayed { get; init; }
+
+    [Id(2)] public required long Version { get; init; }
 }
 
 [GenerateSerializer, Alias("rn.MovementPage"), Immutable]
@@ -165,6 +184,9 @@ public sealed class OutletInventoryState
     [Id(7)] public List<StockAlert> Alerts { get; set; } = [];
 
     [Id(8)] public long LastAlertSequence { get; set; }
+
+    /// <summary>Sync id → the count applied under it, so a retried sync replays.</summary>
+    [Id(9)] public Dictionary<string, StockSync> Syncs { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class OutletInventoryGrain(
@@ -291,6 +313,24 @@ public sealed class OutletInventoryGrain(
         }
 
         return Task.FromResult(new MovementPage { Movements = page.ToImmutable(), More = more });
+    }
+
+    public async Task<StockSyncResult> SyncCount(string syncId, ImmutableArray<PartQuantity> counts)
+    {
+        syncId = Identifiers.RequireId(syncId, "sync_id");
+        var lines = StockCounts.Lines(counts.IsDefault ? [] : counts, "counts");
+        if (state.State.Syncs.GetValueOrDefault(syncId) is { } earlier)
+        {
+            return earlier.Counts.SequenceEqual(lines)
+                ? new StockSyncResult { Sync = earlier, Replayed = true, Version = state.State.Version }
+                : throw DomainException.AlreadyExists($"sync_id '{syncId}' was already used for a different count");
+        }
+
+        var change = Change();
+        var sync = StockCounts.Apply(change, syncId, lines);
+        state.State.Syncs[syncId] = sync;
+        await Commit(change);
+        return new StockSyncResult { Sync = sync, Replayed = false, Version = state.State.Version };
     }
 
     public Task<Reservation?> GetReservation(string orderId) => Task.FromResult(state.State.Reservations.GetValueOrDefault(orderId));

@@ -92,6 +92,8 @@ public static class AccessPolicy
             .AndOwnOutlet<Api.SetReorderPointRequest>(r => r.OutletId),
         [Method(Api.InventoryService.Descriptor, "WatchStockAlerts")] = AccessRule.For(Roles.Hq)
             .AndOwnOutlet<Api.WatchStockAlertsRequest>(r => r.OutletId),
+        [Method(Api.InventoryService.Descriptor, "SyncStockCount")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.SyncStockCountRequest>(r => r.OutletId),
 
         // The catalog is headquarters' reference data, no outlet's own: any outlet may read any part.
         [Method(Api.PartsCatalogService.Descriptor, "CreatePart")] = AccessRule.For(Roles.Hq),

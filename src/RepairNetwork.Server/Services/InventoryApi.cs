@@ -113,6 +113,24 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         }
     }
 
+    public override async Task<Api.SyncStockCountResponse> SyncStockCount(Api.SyncStockCountRequest request, ServerCallContext context)
+    {
+        var syncId = Identifiers.RequireId(request.SyncId, "sync_id");
+        var counts = StockCounts.Lines([.. request.Counts.Select(c => c is null ? null! : PartQuantity.Of(c.Sku, c.OnHand))], "counts");
+        var outletId = await RequireOutlet(request.OutletId);
+        var listed = await Task.WhenAll(request.Counts.Select(c => IsCatalogPart(c.Sku)));
+        var missing = Array.IndexOf(listed, false);
+        if (missing >= 0)
+        {
+            throw RpcErrors.InvalidArgument($"counts[{missing}].sku", $"'{request.Counts[missing].Sku}' is not in the parts catalog; headquarters lists a part before outlets stock it");
+        }
+
+        var result = await Inventory(outletId).SyncCount(syncId, counts);
+        var response = new Api.SyncStockCountResponse { CountedSkus = result.Sync.Counts.Length, Replayed = result.Replayed, Version = result.Version };
+        response.Differences.AddRange(result.Sync.Differences.Select(d => new Api.StockDifference { Sku = d.Sku, Expected = d.Expected, Counted = d.Counted, Delta = d.Delta }));
+        return response;
+    }
+
     /// <summary>How long one long poll waits; under Orleans' response timeout, so a quiet stream is not an error.</summary>
     private static readonly TimeSpan WatchPollInterval = TimeSpan.FromSeconds(15);
 
@@ -176,6 +194,19 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         var id = Identifiers.RequireId(outletId, "outlet_id");
         await grains.GetGrain<IOutletGrain>(id).Get();
         return id;
+    }
+
+    private async Task<bool> IsCatalogPart(string sku)
+    {
+        try
+        {
+            await grains.GetGrain<IPartGrain>(sku).Get();
+            return true;
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>Only genuine parts are stocked: a SKU outside headquarters' catalog is INVALID_ARGUMENT naming the field.</summary>
