@@ -205,7 +205,7 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public void Every_rpc_of_every_service_has_an_access_rule()
     {
-        var services = new[] { Api.OutletService.Descriptor, Api.TechnicianService.Descriptor, Api.LocatorService.Descriptor, Api.RepairOrderService.Descriptor, Api.InventoryService.Descriptor, Api.PartsCatalogService.Descriptor };
+        var services = new[] { Api.OutletService.Descriptor, Api.TechnicianService.Descriptor, Api.LocatorService.Descriptor, Api.RepairOrderService.Descriptor, Api.InventoryService.Descriptor, Api.PartsCatalogService.Descriptor, Api.TransferService.Descriptor };
         var methods = services.SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}")).ToList();
 
         Assert.All(methods, m => Assert.True(Security.AccessPolicy.Rules.ContainsKey(m), $"{m} has no access rule"));

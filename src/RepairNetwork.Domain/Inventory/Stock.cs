@@ -21,6 +21,12 @@ public enum StockAdjustmentKind
     CountCorrection = 2,
     Consume = 3,
     DamageWriteOff = 4,
+
+    /// <summary>Shipped to another outlet by a stock transfer: on hand decreases, never below reserved.</summary>
+    TransferOut = 5,
+
+    /// <summary>Received from another outlet by a stock transfer: on hand increases.</summary>
+    TransferIn = 6,
 }
 
 /// <summary>Stock of one SKU at one outlet. Available is what is neither used nor held for an order.</summary>
@@ -65,9 +71,9 @@ public sealed record StockLevel
         var quantity = adjustment.Quantity;
         var onHand = adjustment.Kind switch
         {
-            StockAdjustmentKind.Receive => OnHand + quantity,
+            StockAdjustmentKind.Receive or StockAdjustmentKind.TransferIn => OnHand + quantity,
             StockAdjustmentKind.CountCorrection => quantity,
-            StockAdjustmentKind.Consume or StockAdjustmentKind.DamageWriteOff => OnHand - quantity,
+            StockAdjustmentKind.Consume or StockAdjustmentKind.DamageWriteOff or StockAdjustmentKind.TransferOut => OnHand - quantity,
             _ => throw DomainException.Invalid("kind", "must be specified"),
         };
 

@@ -75,12 +75,11 @@ public sealed class OutletDirectoryGrain(
     : Grain, IOutletDirectoryGrain
 {
     private readonly Guid _epoch = Guid.NewGuid();
-    private long _persistedVersion;
-    private Task? _writeInFlight;
+    private readonly GroupCommit _commit = new(() => state.WriteStateAsync(), () => state.State.Version);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _persistedVersion = state.State.Version;
+        _commit.Persisted(state.State.Version);
         return Task.CompletedTask;
     }
 
@@ -110,28 +109,5 @@ public sealed class OutletDirectoryGrain(
         return Task.FromResult(new DirectoryChanges { Epoch = _epoch, Version = current.Version, Listings = listings });
     }
 
-    // Group commit: concurrent publishers share one write, so a bulk import costs few writes.
-    private async Task PersistThrough(long version)
-    {
-        while (_persistedVersion < version)
-        {
-            if (_writeInFlight is not null)
-            {
-                await _writeInFlight;
-                continue;
-            }
-
-            var target = state.State.Version;
-            _writeInFlight = state.WriteStateAsync();
-            try
-            {
-                await _writeInFlight;
-                _persistedVersion = target;
-            }
-            finally
-            {
-                _writeInFlight = null;
-            }
-        }
-    }
+    private Task PersistThrough(long version) => _commit.PersistThrough(version);
 }

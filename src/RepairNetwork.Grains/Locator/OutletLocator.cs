@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
 
 namespace RepairNetwork.Grains.Locator;
@@ -11,6 +14,12 @@ public sealed record LocatedOutlet(OutletAvailability Availability, double Dista
 
 /// <summary>The locator's answer and the index version that produced it.</summary>
 public sealed record LocatorResult(ImmutableArray<LocatedOutlet> Outlets, long IndexVersion);
+
+/// <summary>An outlet holding available stock of a part, and how far it is.</summary>
+public sealed record PartAtOutlet(OutletListing Listing, double DistanceKm, int Available);
+
+/// <summary>Outlets with the part, nearest first, and how many outlets were examined to find them.</summary>
+public sealed record PartSearchResult(ImmutableArray<PartAtOutlet> Outlets, int Examined, bool Bounded, long IndexVersion);
 
 /// <summary>
 /// Answers "nearest service points" from this silo's index; only the few outlets returned are
@@ -61,6 +70,66 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
         }
 
         return new LocatorResult(found.ToImmutable(), snapshot.Version);
+    }
+
+    /// <summary>Outlets whose stock a part search asks at once.</summary>
+    public const int PartSearchBatch = 16;
+
+    /// <summary>Bounds the work of a part search: at most this many outlets' stock is asked.</summary>
+    public const int MaxExaminedForPart = 200;
+
+    /// <summary>
+    /// The nearest outlets (not closed) with available stock of <paramref name="sku"/>: candidates come
+    /// nearest-first from this silo's index and their inventories are asked in parallel batches until
+    /// <paramref name="limit"/> have stock or <see cref="MaxExaminedForPart"/> were asked.
+    /// </summary>
+    public async Task<PartSearchResult> FindPart(GeoPoint location, string sku, int limit, double maxDistanceKm)
+    {
+        var snapshot = index.Current;
+        using var candidates = snapshot.Nearest(location, l => l.Status != OutletStatus.Closed, maxDistanceKm).GetEnumerator();
+        var found = ImmutableArray.CreateBuilder<PartAtOutlet>();
+        var batch = new List<NearbyOutlet>(PartSearchBatch);
+        var examined = 0;
+        var exhausted = false;
+        ImmutableArray<string> skus = [sku];
+        while (found.Count < limit && examined < MaxExaminedForPart)
+        {
+            batch.Clear();
+            while (batch.Count < PartSearchBatch && examined < MaxExaminedForPart)
+            {
+                if (!candidates.MoveNext())
+                {
+                    exhausted = true;
+                    break;
+                }
+
+                examined++;
+                batch.Add(candidates.Current);
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var levels = await Task.WhenAll(batch.Select(c => grains.GetGrain<IOutletInventoryGrain>(c.Listing.OutletId).Get(skus)));
+            for (var i = 0; i < batch.Count && found.Count < limit; i++)
+            {
+                var available = levels[i].Levels.FirstOrDefault(l => l.Sku == sku)?.Available ?? 0;
+                if (available > 0)
+                {
+                    found.Add(new PartAtOutlet(batch[i].Listing, batch[i].DistanceKm, available));
+                }
+            }
+
+            if (exhausted)
+            {
+                break;
+            }
+        }
+
+        var bounded = found.Count < limit && !exhausted && examined >= MaxExaminedForPart;
+        return new PartSearchResult(found.ToImmutable(), examined, bounded, snapshot.Version);
     }
 
     private async Task<LocatedOutlet[]> Confirm(IReadOnlyList<NearbyOutlet> candidates, JobRequirement job) =>

@@ -57,12 +57,11 @@ public sealed class PartsCatalogGrain(
     private ImmutableSortedSet<string> _all = NoSkus;
     private ImmutableDictionary<string, ImmutableSortedSet<string>> _byCategory = ImmutableDictionary.Create<string, ImmutableSortedSet<string>>(StringComparer.Ordinal);
 
-    private long _persistedVersion;
-    private Task? _writeInFlight;
+    private readonly GroupCommit _commit = new(() => state.WriteStateAsync(), () => state.State.Version);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _persistedVersion = state.State.Version;
+        _commit.Persisted(state.State.Version);
         _all = NoSkus.Union(state.State.Categories.Keys);
         _byCategory = state.State.Categories
             .GroupBy(e => e.Value, e => e.Key, StringComparer.Ordinal)
@@ -112,28 +111,5 @@ public sealed class PartsCatalogGrain(
         return Task.FromResult(new PartsCatalogPage { Skus = page.MoveToImmutable(), More = start + count < skus.Count });
     }
 
-    // Group commit: concurrent registrations (a bulk import) share one write of the whole list.
-    private async Task PersistThrough(long version)
-    {
-        while (_persistedVersion < version)
-        {
-            if (_writeInFlight is not null)
-            {
-                await _writeInFlight;
-                continue;
-            }
-
-            var target = state.State.Version;
-            _writeInFlight = state.WriteStateAsync();
-            try
-            {
-                await _writeInFlight;
-                _persistedVersion = target;
-            }
-            finally
-            {
-                _writeInFlight = null;
-            }
-        }
-    }
+    private Task PersistThrough(long version) => _commit.PersistThrough(version);
 }

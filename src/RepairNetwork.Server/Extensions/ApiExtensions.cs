@@ -64,6 +64,7 @@ public static class ApiExtensions
         app.MapGrpcService<InventoryApi>().RequireAuthorization();
         app.MapGrpcService<ServiceLevelApi>().RequireAuthorization();
         app.MapGrpcService<PartsCatalogApi>().RequireAuthorization();
+        app.MapGrpcService<TransferApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");

@@ -46,6 +46,25 @@ public static class AccessPolicy
 
         [Method(Api.LocatorService.Descriptor, "FindNearestOutlets")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
 
+        // Where a part is in stock nearby is for any outlet looking for one (to request a transfer),
+        // and answers only outlet, distance and units available.
+        [Method(Api.LocatorService.Descriptor, "FindPart")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
+
+        // Transfers: an outlet requests parts from a sibling into itself, ships only what it sends,
+        // receives only what it gets; either side may cancel before shipping and see its transfers.
+        [Method(Api.TransferService.Descriptor, "RequestTransfer")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.RequestTransferRequest>(r => r.ToOutletId),
+        [Method(Api.TransferService.Descriptor, "GetTransfer")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutletAmong<Api.GetTransferRequest>((r, owners) => owners.OutletsOfTransfer(r.TransferId)),
+        [Method(Api.TransferService.Descriptor, "ShipTransfer")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ShipTransferRequest>((r, owners) => owners.SourceOfTransfer(r.TransferId)),
+        [Method(Api.TransferService.Descriptor, "ReceiveTransfer")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ReceiveTransferRequest>((r, owners) => owners.DestinationOfTransfer(r.TransferId)),
+        [Method(Api.TransferService.Descriptor, "CancelTransfer")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutletAmong<Api.CancelTransferRequest>((r, owners) => owners.OutletsOfTransfer(r.TransferId)),
+        [Method(Api.TransferService.Descriptor, "ListTransfers")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.ListTransfersRequest>(r => r.OutletId),
+
         [Method(Api.RepairOrderService.Descriptor, "CreateRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
         [Method(Api.RepairOrderService.Descriptor, "GetRepairOrder")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
             .AndOwnOutlet<Api.GetRepairOrderRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
@@ -125,7 +144,7 @@ public static class AccessPolicy
 public sealed class AccessRule
 {
     private readonly HashSet<string> _roles;
-    private Func<IMessage, OwnerLookup, Task<string?>>? _targetOutlet;
+    private Func<IMessage, OwnerLookup, Task<IReadOnlyCollection<string>>>? _targetOutlets;
     private bool _anyOutlet;
     private readonly List<(Func<IMessage, Caller, bool> Allowed, string Rule)> _outletLimits = [];
 
@@ -146,7 +165,7 @@ public sealed class AccessRule
     /// </summary>
     public AccessRule AndAnyOutlet()
     {
-        if (_targetOutlet is not null)
+        if (_targetOutlets is not null)
         {
             throw new InvalidOperationException("a rule is either scoped to the caller's own outlet or open to any outlet, not both");
         }
@@ -161,7 +180,14 @@ public sealed class AccessRule
         AndOwnOutlet<TRequest>((r, _) => Task.FromResult(outletId(r)));
 
     /// <summary>Outlet tokens may call this when the object the request names belongs to their outlet.</summary>
-    public AccessRule AndOwnOutlet<TRequest>(Func<TRequest, OwnerLookup, Task<string?>> outletId) where TRequest : IMessage
+    public AccessRule AndOwnOutlet<TRequest>(Func<TRequest, OwnerLookup, Task<string?>> outletId) where TRequest : IMessage =>
+        AndOwnOutletAmong<TRequest>(async (r, owners) => await outletId(r, owners) is { } id ? [id] : []);
+
+    /// <summary>
+    /// Outlet tokens may call this when their outlet is one of those the request's object belongs to
+    /// (e.g. either end of a stock transfer).
+    /// </summary>
+    public AccessRule AndOwnOutletAmong<TRequest>(Func<TRequest, OwnerLookup, Task<IReadOnlyCollection<string>>> outletIds) where TRequest : IMessage
     {
         if (_anyOutlet)
         {
@@ -169,7 +195,7 @@ public sealed class AccessRule
         }
 
         _roles.Add(Roles.Outlet);
-        _targetOutlet = (request, owners) => outletId((TRequest)request, owners);
+        _targetOutlets = (request, owners) => outletIds((TRequest)request, owners);
         return this;
     }
 
@@ -195,7 +221,7 @@ public sealed class AccessRule
             return null;
         }
 
-        if (!_anyOutlet && (_targetOutlet is null || await _targetOutlet(request, owners) != caller.OutletId))
+        if (!_anyOutlet && (_targetOutlets is null || !(await _targetOutlets(request, owners)).Contains(caller.OutletId!)))
         {
             return "an outlet may only act on its own outlet's data";
         }

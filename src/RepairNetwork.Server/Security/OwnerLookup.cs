@@ -1,4 +1,5 @@
 using RepairNetwork.Domain;
+using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Orders;
 using RepairNetwork.Grains.Technicians;
 
@@ -43,4 +44,27 @@ public sealed class OwnerLookup(IGrainFactory grains)
             return null;
         }
     }
+
+    /// <summary>The source and destination outlets of a transfer; empty when it is unknown.</summary>
+    public async Task<IReadOnlyCollection<string>> OutletsOfTransfer(string? transferId)
+    {
+        if (!Identifiers.IsValidId(transferId))
+        {
+            return [];
+        }
+
+        try
+        {
+            var request = (await grains.GetGrain<ITransferGrain>(transferId!).Get()).Request;
+            return [request.FromOutletId, request.ToOutletId];
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return [];
+        }
+    }
+
+    public async Task<string?> SourceOfTransfer(string? transferId) => (await OutletsOfTransfer(transferId)).FirstOrDefault();
+
+    public async Task<string?> DestinationOfTransfer(string? transferId) => (await OutletsOfTransfer(transferId)).Skip(1).FirstOrDefault();
 }

@@ -164,6 +164,8 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
             StockAdjustmentKind.CountCorrection => Api.StockMovementKind.CountCorrection,
             StockAdjustmentKind.Consume => Api.StockMovementKind.Consume,
             StockAdjustmentKind.DamageWriteOff => Api.StockMovementKind.DamageWriteOff,
+            StockAdjustmentKind.TransferOut => Api.StockMovementKind.TransferOut,
+            StockAdjustmentKind.TransferIn => Api.StockMovementKind.TransferIn,
             StockAdjustmentKind.Reserve => Api.StockMovementKind.Reserve,
             StockAdjustmentKind.Release => Api.StockMovementKind.Release,
             StockAdjustmentKind.ConsumeReserved => Api.StockMovementKind.ConsumeReserved,

@@ -3,13 +3,14 @@ using RepairNetwork.Domain;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
 using RepairNetwork.Grains.Locator;
+using RepairNetwork.Grains.Parts;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Mapping;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
 
-public sealed class LocatorApi(OutletLocator locator) : Api.LocatorService.LocatorServiceBase
+public sealed class LocatorApi(OutletLocator locator, IGrainFactory grains) : Api.LocatorService.LocatorServiceBase
 {
     public const int DefaultLimit = 5;
     public const int MaxLimit = 50;
@@ -22,23 +23,61 @@ public sealed class LocatorApi(OutletLocator locator) : Api.LocatorService.Locat
             Capability = Identifiers.RequireCapability(request.Capability, "capability"),
             Mode = CommonMapping.ToDomain(request.ServiceMode, "service_mode"),
         };
-        var limit = request.Limit switch
-        {
-            0 => DefaultLimit,
-            < 0 or > MaxLimit => throw RpcErrors.InvalidArgument("limit", $"must be within [1, {MaxLimit}], or 0 for {DefaultLimit} (got {request.Limit})"),
-            _ => request.Limit,
-        };
-        var maxKm = request.MaxDistanceKm;
-        if (!double.IsFinite(maxKm) || maxKm < 0 || maxKm > 20040)
-        {
-            throw RpcErrors.InvalidArgument("max_distance_km", $"must be within [0, 20040] km, 0 for no limit (got {maxKm})");
-        }
-
-        var result = await locator.FindNearest(job, limit, maxKm == 0 ? GreatCircle.MaxDistanceKm : maxKm, request.AvailableOnly);
+        var limit = Limit(request.Limit);
+        var maxKm = MaxDistance(request.MaxDistanceKm);
+        var result = await locator.FindNearest(job, limit, maxKm, request.AvailableOnly);
         var response = new Api.FindNearestOutletsResponse { IndexVersion = result.IndexVersion };
         response.Candidates.AddRange(result.Outlets.Select(ToProto));
         return response;
     }
+
+    public override async Task<Api.FindPartResponse> FindPart(Api.FindPartRequest request, ServerCallContext context)
+    {
+        var location = CommonMapping.ToDomain(request.Location, "location");
+        var sku = Identifiers.RequireId(request.Sku, "sku");
+        var limit = Limit(request.Limit);
+        var maxKm = MaxDistance(request.MaxDistanceKm);
+        try
+        {
+            await grains.GetGrain<IPartGrain>(sku).Get();
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            throw RpcErrors.InvalidArgument("sku", $"'{sku}' is not a genuine part: it is not in the parts catalog");
+        }
+
+        var result = await locator.FindPart(location, sku, limit, maxKm);
+        var response = new Api.FindPartResponse
+        {
+            OutletsExamined = result.Examined,
+            SearchBounded = result.Bounded,
+            IndexVersion = result.IndexVersion,
+        };
+        response.Outlets.AddRange(result.Outlets.Select(o => new Api.PartStockNearby
+        {
+            OutletId = o.Listing.OutletId,
+            Name = o.Listing.Profile.Name,
+            Address = o.Listing.Profile.Address,
+            Phone = o.Listing.Profile.Phone,
+            Location = CommonMapping.ToProto(o.Listing.Profile.Location),
+            DistanceKm = Math.Round(o.DistanceKm, 3),
+            Available = o.Available,
+        }));
+        return response;
+    }
+
+    private static int Limit(int requested) => requested switch
+    {
+        0 => DefaultLimit,
+        < 0 or > MaxLimit => throw RpcErrors.InvalidArgument("limit", $"must be within [1, {MaxLimit}], or 0 for {DefaultLimit} (got {requested})"),
+        _ => requested,
+    };
+
+    /// <summary>The distance bound in km; 0 in the request means none.</summary>
+    private static double MaxDistance(double maxKm) =>
+        !double.IsFinite(maxKm) || maxKm < 0 || maxKm > 20040
+            ? throw RpcErrors.InvalidArgument("max_distance_km", $"must be within [0, 20040] km, 0 for no limit (got {maxKm})")
+            : maxKm == 0 ? GreatCircle.MaxDistanceKm : maxKm;
 
     private static Api.OutletCandidate ToProto(LocatedOutlet located)
     {

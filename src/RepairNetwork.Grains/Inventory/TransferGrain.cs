@@ -1,0 +1,225 @@
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using RepairNetwork.Domain;
+using RepairNetwork.Domain.Inventory;
+using RepairNetwork.Domain.Orders;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Grains.Parts;
+
+namespace RepairNetwork.Grains.Inventory;
+
+/// <summary>
+/// One stock transfer between two outlets (key: transfer id, chosen by the requester). Stock moves
+/// through the outlets' inventories with idempotency keys derived from the transfer id, and each
+/// movement is made before the step is recorded: a retried step, or one retried after a silo died
+/// half-way, replays the movements instead of repeating them.
+/// </summary>
+public interface ITransferGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records the request. Identical content returns the stored transfer (whatever its status);
+    /// different content is ALREADY_EXISTS. Every SKU must be in the catalog and both outlets must exist.
+    /// </summary>
+    Task<StockTransfer> Request(TransferRequest request, Actor by);
+
+    /// <summary>The transfer; NOT_FOUND when none was requested under this id.</summary>
+    [ReadOnly]
+    Task<StockTransfer> Get();
+
+    /// <summary>
+    /// Takes every line out of the source outlet's stock (TransferOut, key
+    /// <c>transfer:{id}:out:{sku}</c>), then records it shipped. Already shipped or received: returns it.
+    /// FAILED_PRECONDITION when cancelled, or when the source has too little available stock (the
+    /// lines already taken stay taken; retry once stock is there, or cancel to put them back).
+    /// </summary>
+    Task<StockTransfer> Ship(Actor by);
+
+    /// <summary>Adds every line to the destination's stock (TransferIn, key <c>transfer:{id}:in:{sku}</c>), then records it received. Already received: returns it.</summary>
+    Task<StockTransfer> Receive(Actor by);
+
+    /// <summary>Cancels a transfer that has not shipped; lines a begun shipment already took go back to the source. Already cancelled: returns it.</summary>
+    Task<StockTransfer> Cancel(Actor by, string reason);
+}
+
+[GenerateSerializer, Alias("rn.TransferState")]
+public sealed class TransferState
+{
+    [Id(0)] public StockTransfer? Transfer { get; set; }
+}
+
+public sealed class TransferGrain(
+    [PersistentState("stock-transfer", StorageNames.Repair)] IPersistentState<TransferState> state,
+    TimeProvider clock) : Grain, ITransferGrain
+{
+    private string TransferId => this.GetPrimaryKeyString();
+
+    public static string OutKey(string transferId, string sku) => $"transfer:{transferId}:out:{sku}";
+
+    public static string InKey(string transferId, string sku) => $"transfer:{transferId}:in:{sku}";
+
+    public static string ReturnKey(string transferId, string sku) => $"transfer:{transferId}:return:{sku}";
+
+    public async Task<StockTransfer> Request(TransferRequest request, Actor by)
+    {
+        if (request.TransferId != TransferId)
+        {
+            throw DomainException.Invalid("transfer_id", "does not match the addressed transfer");
+        }
+
+        if (state.State.Transfer is { } existing)
+        {
+            if (!existing.Request.SameAs(request))
+            {
+                throw DomainException.AlreadyExists($"transfer '{TransferId}' was already requested with different content");
+            }
+
+            // A retry also completes the outlet listings if the first attempt stopped half-way.
+            await List(existing.Request);
+            return existing;
+        }
+
+        await Task.WhenAll(
+            RequireOutlet(request.FromOutletId, "from_outlet_id"),
+            RequireOutlet(request.ToOutletId, "to_outlet_id"),
+            Task.WhenAll(request.Lines.Select((line, i) => RequirePart(line.Sku, i))));
+
+        // Listed first, so a stored transfer is always listed; a listed id without a transfer is skipped.
+        await List(request);
+        state.State.Transfer = StockTransfer.Requested(request, by, clock.GetUtcNow());
+        await state.WriteOrRollbackAsync(this);
+        return state.State.Transfer;
+    }
+
+    public Task<StockTransfer> Get() => Task.FromResult(Current());
+
+    public async Task<StockTransfer> Ship(Actor by)
+    {
+        var transfer = Current();
+        if (transfer.Status is TransferStatus.Shipped or TransferStatus.Received)
+        {
+            return transfer;
+        }
+
+        if (transfer.Pending != TransferPendingStep.Shipping)
+        {
+            await Save(transfer.BeginShipping());
+        }
+
+        var source = Inventory(transfer.Request.FromOutletId);
+        foreach (var line in transfer.Request.Lines)
+        {
+            await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+        }
+
+        return await Save(Current().Ship(by, clock.GetUtcNow()));
+    }
+
+    public async Task<StockTransfer> Receive(Actor by)
+    {
+        var transfer = Current();
+        if (transfer.Status == TransferStatus.Received)
+        {
+            return transfer;
+        }
+
+        // Checked before any stock arrives: only a shipped transfer can be received.
+        var now = clock.GetUtcNow();
+        var received = transfer.Receive(by, now);
+        var destination = Inventory(transfer.Request.ToOutletId);
+        foreach (var line in transfer.Request.Lines)
+        {
+            await destination.Adjust(Movement(line, StockAdjustmentKind.TransferIn, InKey(TransferId, line.Sku), $"transfer {TransferId} from {transfer.Request.FromOutletId}"));
+        }
+
+        return await Save(received);
+    }
+
+    public async Task<StockTransfer> Cancel(Actor by, string reason)
+    {
+        var transfer = Current();
+        if (transfer.Status == TransferStatus.Cancelled)
+        {
+            return transfer;
+        }
+
+        if (transfer.Pending == TransferPendingStep.None)
+        {
+            return await Save(transfer.Cancel(by, reason, clock.GetUtcNow()));
+        }
+
+        // A shipment began and may have taken some lines: from here on no shipment may finish.
+        if (transfer.Pending == TransferPendingStep.Shipping)
+        {
+            transfer = await Save(transfer.BeginCancelling());
+        }
+
+        // Per line, taking it out again with the shipment's own key either replays (it was taken:
+        // now it is returned under the return key) or takes it now and returns it at once, or fails
+        // for lack of stock, which means it was never taken. Either way the source ends as before.
+        var source = Inventory(transfer.Request.FromOutletId);
+        foreach (var line in transfer.Request.Lines)
+        {
+            try
+            {
+                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition)
+            {
+                continue;
+            }
+
+            await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, ReturnKey(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
+        }
+
+        return await Save(transfer.Cancel(by, reason, clock.GetUtcNow()));
+    }
+
+    private static StockAdjustment Movement(TransferLine line, StockAdjustmentKind kind, string key, string reason) => new()
+    {
+        Sku = line.Sku,
+        Kind = kind,
+        Quantity = line.Quantity,
+        Reason = reason,
+        IdempotencyKey = key,
+    };
+
+    private StockTransfer Current() => state.State.Transfer ?? throw DomainException.NotFound("transfer", TransferId);
+
+    private async Task<StockTransfer> Save(StockTransfer transfer)
+    {
+        state.State.Transfer = transfer;
+        await state.WriteOrRollbackAsync(this);
+        return transfer;
+    }
+
+    private Task List(TransferRequest request) => Task.WhenAll(
+        GrainFactory.GetGrain<IOutletTransfersGrain>(request.FromOutletId).Add(TransferId),
+        GrainFactory.GetGrain<IOutletTransfersGrain>(request.ToOutletId).Add(TransferId));
+
+    private async Task RequireOutlet(string outletId, string field)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IOutletGrain>(outletId).Get();
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            throw new DomainException(DomainErrorKind.NotFound, $"{field}: outlet '{outletId}' does not exist", field);
+        }
+    }
+
+    private async Task RequirePart(string sku, int index)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IPartGrain>(sku).Get();
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            throw DomainException.Invalid($"lines[{index}].sku", $"'{sku}' is not a genuine part: it is not in the parts catalog");
+        }
+    }
+
+    private IOutletInventoryGrain Inventory(string outletId) => GrainFactory.GetGrain<IOutletInventoryGrain>(outletId);
+}
