@@ -60,6 +60,16 @@ public static class DispatchRules
             ? Reason(UnavailabilityCode.CapacityFullToday, $"all {dailyCapacity} jobs of {localDay:yyyy-MM-dd} are booked")
             : null;
 
+    /// <summary>Why an outlet cannot hold a job's parts from its own stock: each SKU short, with the numbers.</summary>
+    public static Unavailability PartsShortReason(IEnumerable<(string Sku, int Needed, int Available)> shortfalls) =>
+        Reason(UnavailabilityCode.PartsNotInStock, string.Join(", ", shortfalls.Select(s => s.Available <= 0
+            ? $"no {s.Sku} in stock (needs {s.Needed})"
+            : $"only {s.Available} {s.Sku} available (needs {s.Needed})")));
+
+    /// <summary>Why an outlet short of parts was not chosen with a transfer either.</summary>
+    public static Unavailability NoTransferSourceReason(Unavailability shortReason, double transferMaxKm) =>
+        Reason(UnavailabilityCode.PartsNotInStock, $"{shortReason.Message}; no outlet within {transferMaxKm:0.#} km can send them");
+
     /// <summary>On-site visits reach customers within the radius or inside the service area.</summary>
     public static bool CoversOnSite(OutletProfile profile, GeoPoint customer) =>
         (profile.Modes.OnSiteRadiusKm > 0 && GreatCircle.DistanceKm(profile.Location, customer) <= profile.Modes.OnSiteRadiusKm)

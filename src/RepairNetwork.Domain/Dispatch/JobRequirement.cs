@@ -27,6 +27,8 @@ public enum UnavailabilityCode
     CapacityFullToday = 7,
     /// <summary>The outlet declined this job or let its offer lapse.</summary>
     TurnedDownThisJob = 8,
+    /// <summary>The outlet cannot hold the parts the job names, now or by a transfer.</summary>
+    PartsNotInStock = 9,
 }
 
 /// <summary>One reason, with words a call-center agent can read out.</summary>

@@ -210,6 +210,26 @@ public static class Reservations
         };
     }
 
+    /// <summary>
+    /// The held parts leave on a transfer to the outlet that will fit them: on hand and reserved both
+    /// fall, recorded as TransferOut. The reservation ends consumed, its lines shipped.
+    /// </summary>
+    public static Reservation Ship(StockChange change, Reservation held, string transferId)
+    {
+        if (held.Status != ReservationStatus.Held)
+        {
+            throw DomainException.Precondition($"order '{held.OrderId}' holds no parts here to ship ({held.Status.ToString().ToLowerInvariant()})");
+        }
+
+        foreach (var line in held.Lines)
+        {
+            var before = change.Level(line.Sku);
+            change.Record(before, before.ConsumeReserved(line.Quantity, change.Now), Movement(line.Sku, StockAdjustmentKind.TransferOut, line.Quantity, $"transfer {transferId}: held for order {held.OrderId}"), held.OrderId);
+        }
+
+        return held with { Status = ReservationStatus.Consumed, UpdatedAt = change.Now, Fitted = held.Lines };
+    }
+
     private static StockAdjustment Movement(string sku, StockAdjustmentKind kind, int quantity, string reason) =>
         new() { Sku = sku, Kind = kind, Quantity = quantity, Reason = reason, IdempotencyKey = string.Empty };
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Domain.Warranty;
 
@@ -65,6 +66,29 @@ public sealed record RepairRequest
     [Id(3)] public required string FaultDescription { get; init; }
 
     [Id(4)] public required JobRequirement Job { get; init; }
+
+    /// <summary>Spare parts the repair is known to need, one line per SKU in SKU order; empty when not known.</summary>
+    [Id(5)]
+    public ImmutableArray<PartQuantity> RequiredParts
+    {
+        get => _requiredParts.IsDefault ? [] : _requiredParts; // orders stored before parts existed have none
+        init => _requiredParts = value;
+    }
+
+    private readonly ImmutableArray<PartQuantity> _requiredParts = [];
+
+    // Compared by content: ImmutableArray's own equality compares array references, and a retried
+    // request must be recognised as the same request.
+    public bool Equals(RepairRequest? other) =>
+        other is not null
+        && RequestId == other.RequestId
+        && Customer == other.Customer
+        && Product == other.Product
+        && FaultDescription == other.FaultDescription
+        && Job == other.Job
+        && RequiredParts.AsSpan().SequenceEqual(other.RequiredParts.AsSpan());
+
+    public override int GetHashCode() => HashCode.Combine(RequestId, Customer, Product, FaultDescription, Job, RequiredParts.Length);
 }
 
 /// <summary>The outlet an order is booked at.</summary>
@@ -80,6 +104,37 @@ public sealed record Assignment
     [Id(3)] public required DateOnly BookedForDate { get; init; }
 
     [Id(4)] public required DateTimeOffset AssignedAt { get; init; }
+
+    /// <summary>How the order's required parts are held for it; null when it names none.</summary>
+    [Id(5)] public PartsSupply? Parts { get; init; }
+
+    /// <summary>Why the dispatcher chose this outlet, in words an agent can read out.</summary>
+    [Id(6)] public string Explanation { get; init; } = string.Empty;
+}
+
+public enum PartsSupplyMode
+{
+    /// <summary>The chosen outlet held every part from its own stock.</summary>
+    ReservedInStock = 1,
+
+    /// <summary>A sibling outlet holds the parts and sends them to the chosen outlet by a transfer.</summary>
+    Transfer = 2,
+}
+
+/// <summary>Where the parts for an assigned order are held.</summary>
+[GenerateSerializer, Alias("rn.PartsSupply"), Immutable]
+public sealed record PartsSupply
+{
+    [Id(0)] public required PartsSupplyMode Mode { get; init; }
+
+    /// <summary>The outlet whose stock holds the parts: the assigned one, or the transfer's source.</summary>
+    [Id(1)] public required string HeldAtOutletId { get; init; }
+
+    /// <summary>For a transfer: its id, requested as part of the dispatch.</summary>
+    [Id(2)] public string TransferId { get; init; } = string.Empty;
+
+    /// <summary>For a transfer: distance between the source and the assigned outlet, in km.</summary>
+    [Id(3)] public double TransferDistanceKm { get; init; }
 }
 
 /// <summary>An outlet the dispatcher examined and did not choose, and why.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Inventory;
 
 namespace RepairNetwork.Domain.Orders;
 
@@ -37,8 +38,16 @@ public static class RepairRequests
         return text.ToString();
     }
 
-    public static RepairRequest Create(string? requestId, Customer customer, Product product, string? faultDescription, JobRequirement job)
+    /// <summary>Most part lines an order may name.</summary>
+    public const int MaxRequiredParts = 20;
+
+    public static RepairRequest Create(string? requestId, Customer customer, Product product, string? faultDescription, JobRequirement job, IReadOnlyList<PartQuantity>? requiredParts = null)
     {
+        if (requiredParts is { Count: > MaxRequiredParts })
+        {
+            throw DomainException.Invalid("required_parts", $"must list at most {MaxRequiredParts} parts (got {requiredParts.Count})");
+        }
+
         if (string.IsNullOrEmpty(requestId) || requestId.Length > MaxRequestIdLength || requestId.Any(char.IsControl))
         {
             throw DomainException.Invalid("request_id", $"must be 1-{MaxRequestIdLength} printable characters");
@@ -51,6 +60,7 @@ public static class RepairRequests
             Product = product,
             FaultDescription = Identifiers.RequireText(faultDescription, "fault_description", 2000),
             Job = job,
+            RequiredParts = Reservations.Lines(requiredParts, "required_parts", allowEmpty: true),
         };
     }
 

@@ -68,6 +68,13 @@ public interface IOutletInventoryGrain : IGrainWithStringKey
     /// </summary>
     Task<StockSyncResult> SyncCount(string syncId, ImmutableArray<PartQuantity> counts);
 
+    /// <summary>
+    /// Ships what the order holds here on <paramref name="transferId"/> (TransferOut movements), so the
+    /// held units never become available to anyone else on the way. Once per order: shipped already
+    /// returns the reservation; released or never held is FAILED_PRECONDITION.
+    /// </summary>
+    Task<Reservation> ShipReserved(string orderId, string transferId);
+
     /// <summary>The order's reservation at this outlet (held, released or consumed), or null.</summary>
     [ReadOnly]
     Task<Reservation?> GetReservation(string orderId);
@@ -331,6 +338,22 @@ public sealed class OutletInventoryGrain(
         state.State.Syncs[syncId] = sync;
         await Commit(change);
         return new StockSyncResult { Sync = sync, Replayed = false, Version = state.State.Version };
+    }
+
+    public async Task<Reservation> ShipReserved(string orderId, string transferId)
+    {
+        var held = state.State.Reservations.GetValueOrDefault(orderId)
+            ?? throw DomainException.Precondition($"order '{orderId}' holds no parts at this outlet");
+        if (held.Status == ReservationStatus.Consumed)
+        {
+            return held;
+        }
+
+        var change = Change();
+        var shipped = Reservations.Ship(change, held, transferId);
+        state.State.Reservations[orderId] = shipped;
+        await Commit(change);
+        return shipped;
     }
 
     public Task<Reservation?> GetReservation(string orderId) => Task.FromResult(state.State.Reservations.GetValueOrDefault(orderId));

@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using RepairNetwork.Domain;
 using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
+using RepairNetwork.Grains.Orders;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Grains.Parts;
 
@@ -107,9 +108,18 @@ public sealed class TransferGrain(
         }
 
         var source = Inventory(transfer.Request.FromOutletId);
-        foreach (var line in transfer.Request.Lines)
+        if (await OrderHold(transfer, source) is not null)
         {
-            await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+            // The parts were held for the order at dispatch: they leave from that hold, so they were
+            // never available to anyone else in between.
+            await source.ShipReserved(transfer.Request.OrderId, TransferId);
+        }
+        else
+        {
+            foreach (var line in transfer.Request.Lines)
+            {
+                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+            }
         }
 
         return await Save(Current().Ship(by, clock.GetUtcNow()));
@@ -132,7 +142,16 @@ public sealed class TransferGrain(
             await destination.Adjust(Movement(line, StockAdjustmentKind.TransferIn, InKey(TransferId, line.Sku), $"transfer {TransferId} from {transfer.Request.FromOutletId}"));
         }
 
-        return await Save(received);
+        var saved = await Save(received);
+        if (!string.IsNullOrEmpty(transfer.Request.OrderId))
+        {
+            // One-way, so an order busy calling this transfer (cancelling it) cannot deadlock with it.
+            // The order holds the arrived parts if it is still at this outlet; if the note is lost,
+            // the repair still draws them from available stock at completion.
+            GrainFactory.GetGrain<IRepairOrderGrain>(transfer.Request.OrderId).PartsArrived(TransferId, transfer.Request.ToOutletId).Ignore();
+        }
+
+        return saved;
     }
 
     public async Task<StockTransfer> Cancel(Actor by, string reason)
@@ -143,8 +162,16 @@ public sealed class TransferGrain(
             return transfer;
         }
 
+        var source = Inventory(transfer.Request.FromOutletId);
+        var hold = await OrderHold(transfer, source);
         if (transfer.Pending == TransferPendingStep.None)
         {
+            if (hold is { Status: ReservationStatus.Held })
+            {
+                // Nothing left the shelf; the parts held for the order go back to available.
+                await source.Release(transfer.Request.OrderId);
+            }
+
             return await Save(transfer.Cancel(by, reason, clock.GetUtcNow()));
         }
 
@@ -157,7 +184,23 @@ public sealed class TransferGrain(
         // Per line, taking it out again with the shipment's own key either replays (it was taken:
         // now it is returned under the return key) or takes it now and returns it at once, or fails
         // for lack of stock, which means it was never taken. Either way the source ends as before.
-        var source = Inventory(transfer.Request.FromOutletId);
+        if (hold is not null)
+        {
+            if (hold.Status == ReservationStatus.Held)
+            {
+                await source.Release(transfer.Request.OrderId);
+            }
+            else
+            {
+                foreach (var line in transfer.Request.Lines)
+                {
+                    await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, ReturnKey(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
+                }
+            }
+
+            return await Save(transfer.Cancel(by, reason, clock.GetUtcNow()));
+        }
+
         foreach (var line in transfer.Request.Lines)
         {
             try
@@ -183,6 +226,23 @@ public sealed class TransferGrain(
         Reason = reason,
         IdempotencyKey = key,
     };
+
+    /// <summary>
+    /// The source's hold for the transfer's order when it holds exactly the transfer's lines (held,
+    /// or already shipped from), or null: then the transfer moves available stock.
+    /// </summary>
+    private static async Task<Reservation?> OrderHold(StockTransfer transfer, IOutletInventoryGrain source)
+    {
+        if (string.IsNullOrEmpty(transfer.Request.OrderId)
+            || await source.GetReservation(transfer.Request.OrderId) is not { } hold
+            || hold.Status == ReservationStatus.Released
+            || !hold.Lines.Select(l => (l.Sku, l.Quantity)).SequenceEqual(transfer.Request.Lines.Select(l => (l.Sku, l.Quantity))))
+        {
+            return null;
+        }
+
+        return hold;
+    }
 
     private StockTransfer Current() => state.State.Transfer ?? throw DomainException.NotFound("transfer", TransferId);
 

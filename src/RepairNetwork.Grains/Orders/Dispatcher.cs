@@ -3,9 +3,11 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
 using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
 
 namespace RepairNetwork.Grains.Orders;
@@ -42,6 +44,18 @@ public sealed class DispatchOptions
     /// </summary>
     public TimeSpan ServiceLevelCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Farthest a sibling outlet may be from the chosen outlet to send it parts by transfer, in km.
+    /// A job whose parts no capable outlet holds goes to the nearest one a sibling this close can supply.
+    /// </summary>
+    public double TransferMaxDistanceKm { get; set; } = 50;
+
+    /// <summary>Capable outlets short of parts tried as transfer destinations, nearest first.</summary>
+    public int MaxTransferDestinations { get; set; } = 5;
+
+    /// <summary>Siblings examined as a transfer's source per destination, nearest first.</summary>
+    public int MaxTransferSourcesExamined { get; set; } = 10;
+
     public double MaxDistanceKm(ServiceMode mode) => mode switch
     {
         ServiceMode.CarryIn => CarryInMaxDistanceKm,
@@ -57,26 +71,43 @@ public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<Pass
 /// Sends a job to the nearest capable outlet: candidates come nearest-first from this silo's index,
 /// those failing a standing rule are passed over without a call, and the first outlet whose grain
 /// books the job wins. The outlet grain re-checks every rule, so a stale index never overbooks.
+/// A job that names spare parts goes to the nearest capable outlet that can hold them now; failing
+/// that, to the nearest capable one a sibling within <see cref="DispatchOptions.TransferMaxDistanceKm"/>
+/// can send them to, with the parts held at the sibling and the transfer requested here.
 /// </summary>
 public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, IOptions<DispatchOptions> options)
 {
+    /// <summary>The transfer a dispatch requests for the order's <paramref name="attempt"/>-th offer (1 = first).</summary>
+    public static string TransferIdFor(string orderId, int attempt) => $"TR-{orderId}-{attempt}";
+
+    /// <param name="parts">Spare parts the job needs (one line per SKU); empty when none are named.</param>
     /// <param name="resuming">
     /// The order was dispatched before and the outcome may not have been saved (a crash, a lost reply):
     /// an outlet may already hold its booking, so that booking is found and kept instead of booking a
     /// second outlet. Costs one read per nearby candidate, on this rare path only.
     /// </param>
-    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null)
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null)
     {
         var settings = options.Value;
         var maxKm = settings.MaxDistanceKm(job.Mode);
         var passedOver = ImmutableArray.CreateBuilder<PassedOverOutlet>();
+        var shortOfParts = new List<(OutletListing Listing, double DistanceKm, int PassedOverIndex)>();
         var examined = 0;
         var now = clock.GetUtcNow();
+        parts = parts.IsDefault ? [] : parts;
 
         excludedOutlets ??= [];
+        var transferId = TransferIdFor(orderId, excludedOutlets.Count + 1);
         if (resuming && await FindExistingBooking(orderId, job, maxKm, excludedOutlets) is { } kept)
         {
-            return new DispatchOutcome(kept, [], string.Empty);
+            var supply = parts.IsEmpty ? null : await HoldParts(orderId, parts, kept.Listing, transferId);
+            if (parts.IsEmpty || supply is not null)
+            {
+                return Assigned(kept.Listing, kept.DistanceKm, kept.Booking, supply, []);
+            }
+
+            // The booking survived but the parts cannot be held: give it up and dispatch afresh.
+            await grains.GetGrain<IOutletGrain>(kept.Listing.OutletId).ReleaseBooking(orderId);
         }
 
         var candidates = DispatchRanking.Rank(index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm), settings.QualityTieBreakKm);
@@ -101,26 +132,61 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 reasons = [DispatchRules.CapacityReason(listing.Profile.DailyCapacity, listing.Profile.DailyCapacity, today)!];
             }
 
+            if (reasons.IsEmpty && !parts.IsEmpty && await Shortfall(listing.OutletId, parts) is { } shortReason)
+            {
+                // Capable but short of parts: a candidate for a transfer once no outlet has them.
+                shortOfParts.Add((listing, distance, passedOver.Count));
+                reasons = [shortReason];
+            }
+
             if (reasons.IsEmpty)
             {
                 var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job);
                 if (booking.Booked)
                 {
-                    var assignment = new Assignment
+                    if (parts.IsEmpty)
                     {
-                        OutletId = listing.OutletId,
-                        OutletName = booking.Listing.Profile.Name,
-                        DistanceKm = distance,
-                        BookedForDate = booking.LocalDate,
-                        AssignedAt = clock.GetUtcNow(),
-                    };
-                    return new DispatchOutcome(assignment, Recorded(passedOver), string.Empty);
-                }
+                        return Assigned(listing, distance, booking, null, passedOver);
+                    }
 
-                reasons = booking.Reasons;
+                    var held = await grains.GetGrain<IOutletInventoryGrain>(listing.OutletId).Reserve(orderId, parts);
+                    if (held.Reserved)
+                    {
+                        return Assigned(listing, distance, booking, new PartsSupply { Mode = PartsSupplyMode.ReservedInStock, HeldAtOutletId = listing.OutletId }, passedOver);
+                    }
+
+                    // Taken by another order since the stock was read.
+                    await grains.GetGrain<IOutletGrain>(listing.OutletId).ReleaseBooking(orderId);
+                    shortOfParts.Add((listing, distance, passedOver.Count));
+                    reasons = [ShortReason(held.Shortfalls)];
+                }
+                else
+                {
+                    reasons = booking.Reasons;
+                }
             }
 
             passedOver.Add(new PassedOverOutlet { OutletId = listing.OutletId, DistanceKm = distance, Reasons = reasons });
+        }
+
+        // No capable outlet holds the parts: the nearest one a sibling can send them to.
+        foreach (var (listing, distance, at) in shortOfParts.Take(settings.MaxTransferDestinations))
+        {
+            var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job);
+            if (!booking.Booked)
+            {
+                passedOver[at] = passedOver[at] with { Reasons = booking.Reasons };
+                continue;
+            }
+
+            if (await HoldAtSibling(orderId, parts, listing, transferId) is { } supply)
+            {
+                var before = passedOver.Take(at).Concat(passedOver.Skip(at + 1)).Where(p => p.DistanceKm <= distance);
+                return Assigned(listing, distance, booking, supply, before);
+            }
+
+            await grains.GetGrain<IOutletGrain>(listing.OutletId).ReleaseBooking(orderId);
+            passedOver[at] = passedOver[at] with { Reasons = [DispatchRules.NoTransferSourceReason(passedOver[at].Reasons[0], settings.TransferMaxDistanceKm)] };
         }
 
         var reason = passedOver.Count == 0
@@ -128,11 +194,83 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             : $"none of the {passedOver.Count} nearest outlets offering {job.Capability} within {maxKm:0} km can take the job now; nearest: {passedOver[0].OutletId} at {passedOver[0].DistanceKm:0.0} km ({string.Join("; ", passedOver[0].Reasons.Select(r => r.Message))})";
         return new DispatchOutcome(null, Recorded(passedOver), reason);
 
-        ImmutableArray<PassedOverOutlet> Recorded(ImmutableArray<PassedOverOutlet>.Builder all) =>
+        DispatchOutcome Assigned(OutletListing listing, double distance, BookingResult booking, PartsSupply? supply, IEnumerable<PassedOverOutlet> before)
+        {
+            var recorded = Recorded(before);
+            var assignment = new Assignment
+            {
+                OutletId = listing.OutletId,
+                OutletName = booking.Listing.Profile.Name,
+                DistanceKm = distance,
+                BookedForDate = booking.LocalDate,
+                AssignedAt = clock.GetUtcNow(),
+                Parts = supply,
+                Explanation = DispatchExplanation.For(listing.OutletId, distance, recorded, supply),
+            };
+            return new DispatchOutcome(assignment, recorded, string.Empty);
+        }
+
+        ImmutableArray<PassedOverOutlet> Recorded(IEnumerable<PassedOverOutlet> all) =>
             [.. all.Take(settings.MaxPassedOverRecorded)];
     }
 
-    private async Task<Assignment?> FindExistingBooking(string orderId, JobRequirement job, double maxKm, IReadOnlyCollection<string> excludedOutlets)
+    /// <summary>Why the outlet cannot hold the parts from its stock now, or null when it can.</summary>
+    private async Task<Unavailability?> Shortfall(string outletId, ImmutableArray<PartQuantity> parts)
+    {
+        var stock = await grains.GetGrain<IOutletInventoryGrain>(outletId).Get([.. parts.Select(p => p.Sku)]);
+        var levels = stock.Levels.ToDictionary(l => l.Sku, l => l.Available, StringComparer.Ordinal);
+        var short_ = parts
+            .Select(p => new PartShortfall { Sku = p.Sku, Requested = p.Quantity, Available = Math.Max(0, levels.GetValueOrDefault(p.Sku)) })
+            .Where(s => s.Available < s.Requested)
+            .ToImmutableArray();
+        return short_.IsEmpty ? null : ShortReason(short_);
+    }
+
+    private static Unavailability ShortReason(ImmutableArray<PartShortfall> shortfalls) =>
+        DispatchRules.PartsShortReason(shortfalls.Select(s => (s.Sku, s.Requested, s.Available)));
+
+    /// <summary>Holds the parts at the outlet itself, or else at a sibling that sends them; null when neither can.</summary>
+    private async Task<PartsSupply?> HoldParts(string orderId, ImmutableArray<PartQuantity> parts, OutletListing outlet, string transferId)
+    {
+        var held = await grains.GetGrain<IOutletInventoryGrain>(outlet.OutletId).Reserve(orderId, parts);
+        return held.Reserved
+            ? new PartsSupply { Mode = PartsSupplyMode.ReservedInStock, HeldAtOutletId = outlet.OutletId }
+            : await HoldAtSibling(orderId, parts, outlet, transferId);
+    }
+
+    /// <summary>
+    /// The nearest sibling within reach that holds every part for the order, with the transfer to the
+    /// destination requested (idempotent: a resumed dispatch finds the same hold and transfer).
+    /// </summary>
+    private async Task<PartsSupply?> HoldAtSibling(string orderId, ImmutableArray<PartQuantity> parts, OutletListing destination, string transferId)
+    {
+        var settings = options.Value;
+        var siblings = index.Current
+            .Nearest(destination.Profile.Location, l => l.OutletId != destination.OutletId && l.Status != OutletStatus.Closed, settings.TransferMaxDistanceKm)
+            .Take(settings.MaxTransferSourcesExamined);
+        foreach (var (sibling, distance) in siblings)
+        {
+            var held = await grains.GetGrain<IOutletInventoryGrain>(sibling.OutletId).Reserve(orderId, parts);
+            if (!held.Reserved)
+            {
+                continue;
+            }
+
+            var request = TransferRequest.Create(
+                transferId,
+                sibling.OutletId,
+                destination.OutletId,
+                [.. parts.Select(p => ((string?)p.Sku, p.Quantity))],
+                orderId,
+                $"parts for repair order {orderId}, requested by dispatch");
+            await grains.GetGrain<ITransferGrain>(transferId).Request(request, Actor.Platform);
+            return new PartsSupply { Mode = PartsSupplyMode.Transfer, HeldAtOutletId = sibling.OutletId, TransferId = transferId, TransferDistanceKm = distance };
+        }
+
+        return null;
+    }
+
+    private async Task<(OutletListing Listing, double DistanceKm, BookingResult Booking)?> FindExistingBooking(string orderId, JobRequirement job, double maxKm, IReadOnlyCollection<string> excludedOutlets)
     {
         // The same candidates an earlier attempt could have booked: nearest capable-looking outlets.
         var candidates = index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm)
@@ -144,14 +282,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         {
             if (bookings[i] is { } booking)
             {
-                return new Assignment
-                {
-                    OutletId = candidates[i].Listing.OutletId,
-                    OutletName = booking.Listing.Profile.Name,
-                    DistanceKm = candidates[i].DistanceKm,
-                    BookedForDate = booking.LocalDate,
-                    AssignedAt = clock.GetUtcNow(),
-                };
+                return (candidates[i].Listing, candidates[i].DistanceKm, booking);
             }
         }
 

@@ -65,6 +65,14 @@ public interface IRepairOrderGrain : IGrainWithStringKey
     /// <summary>Acts on every timer that is due by now (what the SLA reminder calls); safe to call any time.</summary>
     Task<RepairOrder> CheckTimers();
 
+    /// <summary>
+    /// A transfer requested for this order delivered its parts at <paramref name="outletId"/>: the order
+    /// holds them there if it is still that outlet's unfinished job. One-way, so the transfer that tells
+    /// it never waits on this order (which may be cancelling that very transfer).
+    /// </summary>
+    [OneWay]
+    Task PartsArrived(string transferId, string outletId);
+
     /// <summary>The order once its revision passes <paramref name="afterRevision"/>, or as it is after <paramref name="maxWait"/>.</summary>
     [AlwaysInterleave]
     Task<RepairOrder> WaitForChange(int afterRevision, TimeSpan maxWait);
@@ -114,6 +122,7 @@ public sealed class RepairOrderGrain(
             return await Settle(existing);
         }
 
+        await GenuineParts(request.Product, [.. request.RequiredParts.Select(p => p.Sku)], i => $"required_parts[{i}].sku");
         var policy = await GrainFactory.GetGrain<ICategoryPolicyGrain>(request.Product.Category).Get();
         var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow());
         await Commit(order);
@@ -186,9 +195,11 @@ public sealed class RepairOrderGrain(
     }
 
     /// <summary>Genuine parts only: each SKU must be in the catalog, for this category and model.</summary>
-    private async Task<Dictionary<string, CatalogPart>> GenuineParts(RepairOrder order, ImmutableArray<string> skus, Func<int, string> field)
+    private Task<Dictionary<string, CatalogPart>> GenuineParts(RepairOrder order, ImmutableArray<string> skus, Func<int, string> field) =>
+        GenuineParts(order.Request.Product, skus, field);
+
+    private async Task<Dictionary<string, CatalogPart>> GenuineParts(Product product, ImmutableArray<string> skus, Func<int, string> field)
     {
-        var product = order.Request.Product;
         var found = new Dictionary<string, CatalogPart>(StringComparer.Ordinal);
         for (var i = 0; i < skus.Length; i++)
         {
@@ -255,20 +266,11 @@ public sealed class RepairOrderGrain(
             return order;
         }
 
-        // Parts leave the shelf before the order says so; each consumption is keyed by order and SKU,
-        // so a retry after a crash here replays instead of consuming twice.
-        var stock = GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment!.OutletId);
-        foreach (var part in partsReplaced)
-        {
-            await stock.Adjust(new StockAdjustment
-            {
-                Sku = part.Sku,
-                Kind = StockAdjustmentKind.Consume,
-                Quantity = part.Quantity,
-                Reason = $"repair {OrderId}",
-                IdempotencyKey = $"repair:{OrderId}:{part.Sku}",
-            });
-        }
+        // Parts leave the shelf before the order says so: what the order holds is fitted first, held
+        // parts not fitted go back, extras come from available stock. Once per order, so a retry
+        // after a crash here replays instead of consuming twice.
+        var fitted = partsReplaced.Select(p => PartQuantity.Of(p.Sku, p.Quantity)).ToImmutableArray();
+        await GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment!.OutletId).ConsumeReservation(OrderId, fitted);
 
         return await Step(o => o.Complete(by, record, now));
     }
@@ -292,6 +294,24 @@ public sealed class RepairOrderGrain(
         order = await Step(o => o.ExpireOffer(now));
         order = await Step(o => o.RecordMissedDeadlines(now));
         return await Settle(order);
+    }
+
+    public async Task PartsArrived(string transferId, string outletId)
+    {
+        if (state.State.Order is not { Assignment: { Parts.TransferId: var expected } assignment } order
+            || expected != transferId || assignment.OutletId != outletId || order.IsFinished || order.RepairRecord is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IOutletInventoryGrain>(outletId).Reserve(OrderId, order.Request.RequiredParts);
+        }
+        catch (DomainException)
+        {
+            // Already holding other parts there, or consumed: the repair draws on what is there.
+        }
     }
 
     public async Task<RepairOrder> WaitForChange(int afterRevision, TimeSpan maxWait)
@@ -402,7 +422,7 @@ public sealed class RepairOrderGrain(
 
     private async Task<RepairOrder> Dispatch(RepairOrder order)
     {
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets);
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets);
         var now = clock.GetUtcNow();
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now)
@@ -428,6 +448,35 @@ public sealed class RepairOrderGrain(
         return dispatched;
     }
 
+    /// <summary>
+    /// The order no longer needs parts at <paramref name="outletId"/> (moved on, cancelled, or the
+    /// customer declined the repair): its hold there is released, and a transfer dispatch requested
+    /// for it is cancelled, which releases the sibling's hold unless the parts already shipped (they
+    /// then arrive as the outlet's stock). Every call is idempotent.
+    /// </summary>
+    private async Task ReleaseParts(RepairOrder order, string outletId, string? transferId)
+    {
+        if (order.Request.RequiredParts.IsEmpty)
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<IOutletInventoryGrain>(outletId).Release(OrderId);
+        if (string.IsNullOrEmpty(transferId))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<ITransferGrain>(transferId).Cancel(Actor.Platform, $"repair order {OrderId} no longer needs the parts at {outletId}");
+        }
+        catch (DomainException ex) when (ex.Kind is DomainErrorKind.NotFound or DomainErrorKind.FailedPrecondition)
+        {
+            // None was requested for that offer, or it shipped already.
+        }
+    }
+
     /// <summary>The effects of one audit entry; each is idempotent, so replaying it is harmless.</summary>
     private async Task CarryOut(RepairOrder order, AuditEntry entry)
     {
@@ -437,12 +486,18 @@ public sealed class RepairOrderGrain(
         {
             case OrderAction.OfferDeclined or OrderAction.OfferTimedOut:
                 await outlet!.ReleaseBooking(OrderId);
+                await ReleaseParts(order, outletId, Dispatcher.TransferIdFor(OrderId, order.ExcludedOutlets.IndexOf(outletId) + 1));
                 break;
             case OrderAction.Cancelled when outlet is not null:
                 await outlet.ReleaseBooking(OrderId);
                 await outlet.ReleaseTechnician(OrderId);
+                await ReleaseParts(order, outletId, order.Assignment?.Parts?.TransferId);
                 break;
-            case OrderAction.QuoteDeclined or OrderAction.Completed when outlet is not null:
+            case OrderAction.QuoteDeclined when outlet is not null:
+                await outlet.ReleaseTechnician(OrderId);
+                await ReleaseParts(order, outletId, order.Assignment?.Parts?.TransferId);
+                break;
+            case OrderAction.Completed when outlet is not null:
                 await outlet.ReleaseTechnician(OrderId);
                 break;
         }

@@ -1,5 +1,6 @@
 using RepairNetwork.Domain;
 using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
 using RepairNetwork.Server.Errors;
 using Api = RepairNetwork.Contracts.V1;
@@ -24,7 +25,8 @@ public static class RepairOrderMapping
             RepairRequests.CreateCustomer(customer.Name, customer.Phone, customer.Address, addressRequired: mode != Domain.Outlets.ServiceMode.CarryIn),
             RepairRequests.CreateProduct(product.Category, product.Model, product.SerialNumber, CommonMapping.ToDate(product.PurchaseDate, "product.purchase_date")),
             request.FaultDescription,
-            job);
+            job,
+            [.. request.RequiredParts.Select(p => PartQuantity.Of(p.Sku, p.Quantity))]);
     }
 
     /// <summary>The API and domain statuses share their numbers; unknown numbers are rejected.</summary>
@@ -66,6 +68,7 @@ public static class RepairOrderMapping
             CancelReason = order.CancelReason,
             AuditTrail = { order.Audit.Select(LifecycleMapping.ToProto) },
             Complaints = { order.Complaints.Select(LifecycleMapping.ToProto) },
+            RequiredParts = { request.RequiredParts.Select(p => new Api.RequiredPart { Sku = p.Sku, Quantity = p.Quantity }) },
         };
         LifecycleMapping.AddLifecycle(proto, order);
 
@@ -78,7 +81,18 @@ public static class RepairOrderMapping
                 DistanceKm = Math.Round(assignment.DistanceKm, 3),
                 BookedForDate = CommonMapping.ToText(assignment.BookedForDate),
                 AssignTime = CommonMapping.ToProto(assignment.AssignedAt),
+                Explanation = assignment.Explanation,
             };
+            if (assignment.Parts is { } parts)
+            {
+                proto.Assignment.PartsSupply = new Api.PartsSupply
+                {
+                    Mode = (Api.PartsSupplyMode)(int)parts.Mode,
+                    HeldAtOutletId = parts.HeldAtOutletId,
+                    TransferId = parts.TransferId,
+                    TransferDistanceKm = Math.Round(parts.TransferDistanceKm, 3),
+                };
+            }
         }
 
         proto.PassedOver.AddRange(order.PassedOver.Select(p =>
