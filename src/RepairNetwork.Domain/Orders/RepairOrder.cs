@@ -68,14 +68,13 @@ public sealed record RepairRequest
     [Id(4)] public required JobRequirement Job { get; init; }
 
     /// <summary>Spare parts the repair is known to need, one line per SKU in SKU order; empty when not known.</summary>
-    [Id(5)]
     public ImmutableArray<PartQuantity> RequiredParts
     {
         get => _requiredParts.IsDefault ? [] : _requiredParts; // orders stored before parts existed have none
         init => _requiredParts = value;
     }
 
-    private readonly ImmutableArray<PartQuantity> _requiredParts = [];
+    [Id(5)] private ImmutableArray<PartQuantity> _requiredParts = [];
 
     // Compared by content: ImmutableArray's own equality compares array references, and a retried
     // request must be recognised as the same request.
