@@ -160,9 +160,9 @@ public sealed class OrderJourney : IDisposable
     }
 
     /// <summary>A new order taken through the lifecycle up to <paramref name="stage"/>.</summary>
-    public async Task<Api.RepairOrder> OrderAt(Stage stage)
+    public async Task<Api.RepairOrder> OrderAt(Stage stage, Api.CreateRepairOrderRequest? request = null)
     {
-        var order = (await CallCenter.CreateRepairOrderAsync(NewOrder())).Order;
+        var order = (await CallCenter.CreateRepairOrderAsync(request ?? NewOrder())).Order;
         var id = order.OrderId;
         if (order.Status != Api.RepairOrderStatus.Offered || order.Assignment.OutletId != OutletId)
         {
