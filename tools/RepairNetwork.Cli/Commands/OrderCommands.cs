@@ -52,10 +52,26 @@ internal static class OrderCommands
         });
         var fault = new Option<string>("--fault") { Description = "The fault as the customer describes it", Required = true };
         var requestId = new Option<string>("--request-id") { Description = "Idempotency key; reuse the one printed by a failed attempt to retry safely (default: a new GUID)" };
+        var parts = new Option<string[]>("--part")
+        {
+            Description = "A spare part the repair needs, SKU or SKU:QUANTITY (repeatable); the job then goes where the part can be held",
+            HelpName = "SKU[:QTY]",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        parts.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (ParsePart(value) is null)
+                {
+                    result.AddError($"--part '{value}' must be SKU or SKU:QUANTITY with a quantity of at least 1");
+                }
+            }
+        });
 
         var command = new Command("create", "Create a repair order and dispatch it to the nearest outlet able to take it")
         {
-            lat, lon, capability, mode, name, phone, address, category, model, serial, purchaseDate, fault, requestId,
+            lat, lon, capability, mode, name, phone, address, category, model, serial, purchaseDate, fault, requestId, parts,
         };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
@@ -83,6 +99,7 @@ internal static class OrderCommands
                     CustomerLocation = new LatLng { Latitude = r.GetValue(lat), Longitude = r.GetValue(lon) },
                     ServiceMode = Names.ServiceModes[r.GetRequiredValue(mode)],
                     RequiredCapability = r.GetRequiredValue(capability),
+                    RequiredParts = { (r.GetValue(parts) ?? []).Select(p => ParsePart(p)!) },
                 },
                 CliApp.Call(ct));
 
@@ -90,6 +107,19 @@ internal static class OrderCommands
             return 0;
         }));
         return command;
+    }
+
+    private static RequiredPart? ParsePart(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon < 0)
+        {
+            return value.Length > 0 ? new RequiredPart { Sku = value, Quantity = 1 } : null;
+        }
+
+        return colon > 0 && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) && quantity >= 1
+            ? new RequiredPart { Sku = value[..colon], Quantity = quantity }
+            : null;
     }
 
     private static Command Show(CliApp app)
@@ -312,6 +342,14 @@ internal static class OrderCommands
             rows.Add(("Outlet", $"{assignment.OutletId} ({assignment.OutletName})"));
             rows.Add(("Distance", $"{Names.Km(assignment.DistanceKm)} km"));
             rows.Add(("Booked for", assignment.BookedForDate));
+            if (assignment.PartsSupply is { } supply)
+            {
+                rows.Add(("Parts", supply.Mode == PartsSupplyMode.Transfer
+                    ? $"held at {supply.HeldAtOutletId} ({Names.Km(supply.TransferDistanceKm)} km away), coming by transfer {supply.TransferId}"
+                    : "held in the outlet's stock"));
+            }
+
+            rows.Add(("Why", assignment.Explanation));
         }
 
         if (order.Status == RepairOrderStatus.Unassigned || order.UnassignedReason.Length > 0)
