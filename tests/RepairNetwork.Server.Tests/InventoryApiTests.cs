@@ -123,6 +123,34 @@ public sealed class InventoryApiTests(ServerFixture server) : IClassFixture<Serv
         await AssertStatus(StatusCode.PermissionDenied, () => new Api.InventoryService.InventoryServiceClient(callCenter).SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = own, Sku = sku, ReorderPoint = 2, ReorderQuantity = 4 }).ResponseAsync);
     }
 
+    [Fact]
+    public async Task Headquarters_watches_every_outlets_low_stock_alerts_in_one_network_stream_and_resumes_it()
+    {
+        var (first, sku1) = await StockedOutlet(5);
+        var (second, sku2) = await StockedOutlet(5);
+        await server.Inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = first, Sku = sku1, ReorderPoint = 2, ReorderQuantity = 10 });
+        await server.Inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = second, Sku = sku2, ReorderPoint = 2, ReorderQuantity = 10 });
+
+        await Adjust(first, sku1, Api.StockAdjustmentKind.Consume, 3, "walk-in");
+        await Adjust(second, sku2, Api.StockAdjustmentKind.Consume, 4, "walk-in");
+        await Adjust(first, sku1, Api.StockAdjustmentKind.Receive, 5, "delivery");
+
+        // Other tests share the feed: only these two outlets' alerts are looked at.
+        var ours = await NetworkAlerts(server.Inventory, 0, [first, second], 3);
+        Assert.Equal(
+            [(first, sku1, Api.StockAlertKind.LowStock), (second, sku2, Api.StockAlertKind.LowStock), (first, sku1, Api.StockAlertKind.Recovered)],
+            ours.Select(a => (a.OutletId, a.Sku, a.Kind)));
+        Assert.True(ours[0].Sequence < ours[1].Sequence && ours[1].Sequence < ours[2].Sequence);
+        Assert.Equal((2, 2), (ours[0].Available, ours[0].OnHand));
+
+        var resumed = await NetworkAlerts(server.Inventory, ours[0].Sequence, [first, second], 2);
+        Assert.Equal([ours[1], ours[2]], resumed);
+
+        using var outletChannel = server.ChannelFor(Roles.Outlet, first);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => NetworkAlerts(new Api.InventoryService.InventoryServiceClient(outletChannel), 0, [first], 1));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+
     public static TheoryData<string, string> BadReorderPoints => new()
     {
         { "negative reorder point", "reorder_point" },
@@ -310,6 +338,23 @@ public sealed class InventoryApiTests(ServerFixture server) : IClassFixture<Serv
         while (alerts.Count < count && await call.ResponseStream.MoveNext(timeout.Token))
         {
             alerts.Add(call.ResponseStream.Current.Alert);
+        }
+
+        return alerts;
+    }
+
+    /// <summary>Reads the network feed after <paramref name="after"/> until <paramref name="count"/> alerts of the given outlets came.</summary>
+    private static async Task<List<Api.StockAlert>> NetworkAlerts(Api.InventoryService.InventoryServiceClient client, long after, string[] outlets, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var call = client.WatchStockAlerts(new Api.WatchStockAlertsRequest { AfterSequence = after }, cancellationToken: timeout.Token);
+        var alerts = new List<Api.StockAlert>();
+        while (alerts.Count < count && await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            if (outlets.Contains(call.ResponseStream.Current.Alert.OutletId))
+            {
+                alerts.Add(call.ResponseStream.Current.Alert);
+            }
         }
 
         return alerts;

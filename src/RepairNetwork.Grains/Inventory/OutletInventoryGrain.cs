@@ -194,6 +194,9 @@ public sealed class OutletInventoryState
 
     /// <summary>Sync id → the count applied under it, so a retried sync replays.</summary>
     [Id(9)] public Dictionary<string, StockSync> Syncs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Alerts up to this sequence are in headquarters' network feed (saved with the next write).</summary>
+    [Id(10)] public long PublishedThrough { get; set; }
 }
 
 public sealed class OutletInventoryGrain(
@@ -369,6 +372,7 @@ public sealed class OutletInventoryGrain(
             if (appended)
             {
                 WakeWatchers();
+                await PublishAlerts();
             }
         }
 
@@ -460,6 +464,30 @@ public sealed class OutletInventoryGrain(
         if (alerted)
         {
             WakeWatchers();
+            await PublishAlerts();
+        }
+    }
+
+    /// <summary>
+    /// Sends alerts headquarters' feed has not had yet. Stock is already stored: if the feed cannot be
+    /// reached now, these go with the next alert (the feed skips what it already has).
+    /// </summary>
+    private async Task PublishAlerts()
+    {
+        var pending = state.State.Alerts.Where(a => a.Sequence > state.State.PublishedThrough).ToImmutableArray();
+        if (pending.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IStockAlertFeedGrain>(IStockAlertFeedGrain.NetworkKey).Publish(this.GetPrimaryKeyString(), pending);
+            state.State.PublishedThrough = pending[^1].Sequence;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Retried with the next alert; the outlet's own feed has it meanwhile.
         }
     }
 

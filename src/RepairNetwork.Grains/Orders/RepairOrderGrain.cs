@@ -108,6 +108,13 @@ public sealed class RepairOrderGrain(
 
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// True between storing a new order and its first dispatch in this activation: no outlet can hold
+    /// its booking yet. Any other dispatch of a Created order (a retried create after a crash between
+    /// booking and saving) first looks for a booking an earlier attempt made.
+    /// </summary>
+    private bool _dispatchingFirstTime;
+
     private string OrderId => this.GetPrimaryKeyString();
 
     public async Task<RepairOrder> Create(RepairRequest request, Actor by)
@@ -126,6 +133,7 @@ public sealed class RepairOrderGrain(
         var policy = await GrainFactory.GetGrain<ICategoryPolicyGrain>(request.Product.Category).Get();
         var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow());
         await Commit(order);
+        _dispatchingFirstTime = true;
         return await Settle(order);
     }
 
@@ -422,7 +430,10 @@ public sealed class RepairOrderGrain(
 
     private async Task<RepairOrder> Dispatch(RepairOrder order)
     {
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets);
+        // Any dispatch but the very first one of a new order may follow one whose outcome was lost.
+        var resuming = !_dispatchingFirstTime || order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned;
+        _dispatchingFirstTime = false;
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets);
         var now = clock.GetUtcNow();
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now)

@@ -94,6 +94,12 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
             throw RpcErrors.InvalidArgument("after_sequence", "must not be negative");
         }
 
+        if (string.IsNullOrEmpty(request.OutletId))
+        {
+            await WatchNetworkStockAlerts(request.AfterSequence, responseStream, context);
+            return;
+        }
+
         var outletId = await RequireOutlet(request.OutletId);
         var inventory = Inventory(outletId);
         var after = request.AfterSequence;
@@ -108,6 +114,28 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
             foreach (var alert in page.Alerts)
             {
                 await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = ToProto(outletId, alert) }, context.CancellationToken);
+                after = alert.Sequence;
+            }
+        }
+    }
+
+    /// <summary>Headquarters' stream of every outlet's alerts (the access policy admits only hq without an outlet id).</summary>
+    private async Task WatchNetworkStockAlerts(long after, IServerStreamWriter<Api.WatchStockAlertsResponse> responseStream, ServerCallContext context)
+    {
+        var feed = grains.GetGrain<IStockAlertFeedGrain>(IStockAlertFeedGrain.NetworkKey);
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            var page = await feed.WaitForAlerts(after, WatchBatch, WatchPollInterval);
+            if (page.FirstRetained > after + 1 && page.LastSequence > after)
+            {
+                throw new RpcException(new Status(StatusCode.OutOfRange, $"network alerts {after + 1}-{page.FirstRetained - 1} are no longer kept; read the outlets' inventories to resynchronise, then watch from {page.LastSequence}"));
+            }
+
+            foreach (var alert in page.Alerts)
+            {
+                var proto = ToProto(alert.OutletId, alert.Alert);
+                proto.Sequence = alert.Sequence;
+                await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = proto }, context.CancellationToken);
                 after = alert.Sequence;
             }
         }
