@@ -18,7 +18,7 @@ public sealed class TransferCrashTests
     };
 
     [Fact]
-    public async Task A_transfer_interrupted_by_killing_the_server_between_ship_and_receive_moves_stock_exactly_once()
+    public async Task A_transfer_whose_server_is_killed_after_each_step_moves_stock_exactly_once()
     {
         await using var database = await TestDatabase.CreateAsync();
         // Each run is a fresh cluster id on the same database (grain state is keyed by the service id):
@@ -32,6 +32,8 @@ public sealed class TransferCrashTests
             Lines = { new Api.TransferLine { Sku = "SCR-1", Quantity = Moved } },
             Reason = "screen for a waiting repair",
         };
+        var ship = new Api.ShipTransferRequest { TransferId = request.TransferId };
+        var receive = new Api.ReceiveTransferRequest { TransferId = request.TransferId };
 
         await using (var first = await ServerProcess.StartAsync("first", database.ConnectionString, Cluster(), FastFailureDetection))
         {
@@ -40,11 +42,9 @@ public sealed class TransferCrashTests
             await new Api.PartsCatalogService.PartsCatalogServiceClient(first.Channel).CreatePartAsync(new Api.CreatePartRequest { Part = Samples.Part("SCR-1") });
             await first.Inventory.AdjustStockAsync(new Api.AdjustStockRequest { OutletId = "NB-0001", Sku = "SCR-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = Received, Reason = "delivery", IdempotencyKey = "d-1" });
 
-            var transfers = new Api.TransferService.TransferServiceClient(first.Channel);
-            await transfers.RequestTransferAsync(request);
-            await transfers.ShipTransferAsync(new Api.ShipTransferRequest { TransferId = request.TransferId });
+            await new Api.TransferService.TransferServiceClient(first.Channel).RequestTransferAsync(request);
 
-            // Crash between ship and receive: no graceful shutdown of any kind.
+            // Killed right after the request: no graceful shutdown of any kind.
             first.Kill();
         }
 
@@ -52,24 +52,36 @@ public sealed class TransferCrashTests
         {
             var transfers = new Api.TransferService.TransferServiceClient(second.Channel);
 
-            // The client never trusted its ship acknowledgement and retries it after the restart.
-            var shipped = (await transfers.ShipTransferAsync(new Api.ShipTransferRequest { TransferId = request.TransferId })).Transfer;
-            Assert.Equal(Api.TransferStatus.Shipped, shipped.Status);
-            Assert.Equal((Received - Moved, 0), await Stock(second));
-
-            await transfers.ReceiveTransferAsync(new Api.ReceiveTransferRequest { TransferId = request.TransferId });
+            // The client never trusted its acknowledgement and retries the request, then ships.
+            Assert.Equal(Api.TransferStatus.Requested, (await transfers.RequestTransferAsync(request)).Transfer.Status);
+            Assert.Equal((Received, 0), await Stock(second));
+            await transfers.ShipTransferAsync(ship);
             second.Kill();
         }
 
-        await using var third = await ServerProcess.StartAsync("third", database.ConnectionString, Cluster(), FastFailureDetection);
-        var retried = new Api.TransferService.TransferServiceClient(third.Channel);
+        await using (var third = await ServerProcess.StartAsync("third", database.ConnectionString, Cluster(), FastFailureDetection))
+        {
+            var transfers = new Api.TransferService.TransferServiceClient(third.Channel);
+
+            var shipped = (await transfers.ShipTransferAsync(ship)).Transfer;
+            Assert.Equal(Api.TransferStatus.Shipped, shipped.Status);
+            Assert.Equal((Received - Moved, 0), await Stock(third));
+
+            await transfers.ReceiveTransferAsync(receive);
+            third.Kill();
+        }
+
+        await using var fourth = await ServerProcess.StartAsync("fourth", database.ConnectionString, Cluster(), FastFailureDetection);
+        var retried = new Api.TransferService.TransferServiceClient(fourth.Channel);
         await retried.RequestTransferAsync(request);
-        await retried.ShipTransferAsync(new Api.ShipTransferRequest { TransferId = request.TransferId });
-        var received = (await retried.ReceiveTransferAsync(new Api.ReceiveTransferRequest { TransferId = request.TransferId })).Transfer;
+        await retried.ShipTransferAsync(ship);
+        var received = (await retried.ReceiveTransferAsync(receive)).Transfer;
 
         Assert.Equal(Api.TransferStatus.Received, received.Status);
         Assert.Equal(3, received.Steps.Count);
-        Assert.Equal((Received - Moved, Moved), await Stock(third));
+        Assert.Equal((Received - Moved, Moved), await Stock(fourth));
+        var ledger = (await fourth.Inventory.ListStockMovementsAsync(new Api.ListStockMovementsRequest { OutletId = "NB-0001", Sku = "SCR-1" })).Movements;
+        Assert.Equal([Api.StockMovementKind.TransferOut, Api.StockMovementKind.Receive], ledger.Select(m => m.Kind));
     }
 
     private static async Task<(int Source, int Destination)> Stock(ServerProcess server)
