@@ -119,6 +119,41 @@ public sealed class InventoryReservationTests(ClusterFixture fixture) : IClassFi
         Assert.Equal(ReservationStatus.Held, (await stock.GetReservation("RO-1"))?.Status);
     }
 
+    [Fact]
+    public async Task A_long_ledger_moves_to_pages_yet_lists_whole_sums_to_on_hand_and_still_recognises_old_keys()
+    {
+        var (stock, sku) = await Stocked("LONG", ("SCR-LONG", 1));
+        const int Movements = 1_600; // two archived pages beyond what state keeps
+        for (var i = 1; i < Movements; i++)
+        {
+            await stock.Adjust(StockAdjustment.Create(sku, i % 3 == 0 ? StockAdjustmentKind.Consume : StockAdjustmentKind.Receive, 1, "churn", $"k-{i}"));
+        }
+
+        var all = new List<StockMovement>();
+        var before = long.MaxValue;
+        for (var more = true; more;)
+        {
+            var page = await stock.ListMovements(null, before, 300);
+            all.AddRange(page.Movements);
+            (more, before) = (page.More, page.NextBefore);
+        }
+
+        Assert.Equal(Enumerable.Range(1, Movements).Reverse().Select(i => (long)i), all.Select(m => m.Sequence));
+        var level = (await stock.Get([sku])).Levels.Single();
+        Assert.Equal(level.OnHand, all.Sum(m => m.OnHandDelta));
+
+        // The first keys' movements are archived: a retry still replays, a reuse is still refused.
+        var replay = await stock.Adjust(StockAdjustment.Create(sku, StockAdjustmentKind.Receive, 1, "churn", "k-1"));
+        Assert.True(replay.Replayed);
+        var reuse = await Assert.ThrowsAsync<DomainException>(() => stock.Adjust(StockAdjustment.Create(sku, StockAdjustmentKind.Receive, 5, "churn", "k-1")));
+        Assert.Equal(DomainErrorKind.AlreadyExists, reuse.Kind);
+        Assert.Equal(level, (await stock.Get([sku])).Levels.Single());
+
+        // One SKU's history across pages, oldest page included.
+        var firstPage = await stock.ListMovements(sku, 3, 10);
+        Assert.Equal([2L, 1L], firstPage.Movements.Select(m => m.Sequence));
+    }
+
     private async Task<(IOutletInventoryGrain Stock, string FirstSku)> Stocked(string prefix, params (string Sku, int OnHand)[] levels)
     {
         var stock = Grains.GetGrain<IOutletInventoryGrain>($"{prefix}-{Guid.NewGuid():N}");

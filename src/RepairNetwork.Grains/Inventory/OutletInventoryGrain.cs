@@ -137,8 +137,11 @@ public sealed record MovementPage
     /// <summary>Newest first.</summary>
     [Id(0)] public required ImmutableArray<StockMovement> Movements { get; init; }
 
-    /// <summary>True when older matching movements follow the last one returned.</summary>
+    /// <summary>True when older matching movements may follow; continue with <see cref="NextBefore"/>.</summary>
     [Id(1)] public required bool More { get; init; }
+
+    /// <summary>When <see cref="More"/>: the sequence the next call lists movements below.</summary>
+    [Id(2)] public long NextBefore { get; init; }
 }
 
 [GenerateSerializer, Alias("rn.ConsumptionResult"), Immutable]
@@ -171,7 +174,10 @@ public sealed class OutletInventoryState
 {
     [Id(0)] public Dictionary<string, StockLevel> Levels { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Every movement, oldest first; sums to on-hand per SKU.</summary>
+    /// <summary>
+    /// The newest movements, oldest first; older ones are in full pages of <see cref="IStockLedgerPageGrain"/>.
+    /// Together they sum to on hand per SKU.
+    /// </summary>
     [Id(1)] public List<StockMovement> Ledger { get; set; } = [];
 
     /// <summary>Idempotency key → the ledger sequence it produced.</summary>
@@ -197,6 +203,9 @@ public sealed class OutletInventoryState
 
     /// <summary>Alerts up to this sequence are in headquarters' network feed (saved with the next write).</summary>
     [Id(10)] public long PublishedThrough { get; set; }
+
+    /// <summary>Movements up to this sequence live in ledger pages, not in <see cref="Ledger"/>.</summary>
+    [Id(11)] public long ArchivedThrough { get; set; }
 }
 
 public sealed class OutletInventoryGrain(
@@ -219,7 +228,7 @@ public sealed class OutletInventoryGrain(
     {
         if (state.State.AppliedKeys.TryGetValue(adjustment.IdempotencyKey, out var sequence))
         {
-            var earlier = state.State.Ledger.Single(m => m.Sequence == sequence).Adjustment;
+            var earlier = (await Movement(sequence)).Adjustment;
             if (earlier != adjustment)
             {
                 throw DomainException.AlreadyExists($"idempotency_key '{Identifiers.Truncate(adjustment.IdempotencyKey)}' was already used for a different adjustment");
@@ -300,29 +309,89 @@ public sealed class OutletInventoryGrain(
         return new ConsumptionResult { Reservation = consumed, Replayed = false };
     }
 
-    public Task<MovementPage> ListMovements(string? sku, long beforeSequence, int max)
+    public async Task<MovementPage> ListMovements(string? sku, long beforeSequence, int max)
     {
         var page = ImmutableArray.CreateBuilder<StockMovement>();
-        var ledger = state.State.Ledger;
-        var more = false;
-        for (var i = ledger.Count - 1; i >= 0; i--)
-        {
-            var movement = ledger[i];
-            if (movement.Sequence >= beforeSequence || (sku is not null && movement.Adjustment.Sku != sku))
-            {
-                continue;
-            }
+        bool Matches(StockMovement m) => m.Sequence < beforeSequence && (sku is null || m.Adjustment.Sku == sku);
 
+        // Newest first: the movements in state, then archived pages backwards, a bounded number per call.
+        foreach (var movement in Enumerable.Reverse(state.State.Ledger).Where(Matches))
+        {
             if (page.Count == max)
             {
-                more = true;
-                break;
+                return new MovementPage { Movements = page.ToImmutable(), More = true, NextBefore = page[^1].Sequence };
             }
 
             page.Add(movement);
         }
 
-        return Task.FromResult(new MovementPage { Movements = page.ToImmutable(), More = more });
+        var archived = Math.Min(beforeSequence - 1, state.State.ArchivedThrough);
+        var pagesRead = 0;
+        for (var number = IStockLedgerPageGrain.PageOf(archived); archived > 0 && number >= 0; number--)
+        {
+            if (pagesRead++ == MaxArchivePagesPerList)
+            {
+                // The caller continues below this page; the token carries where.
+                return new MovementPage { Movements = page.ToImmutable(), More = true, NextBefore = (number + 1) * IStockLedgerPageGrain.Size + 1 };
+            }
+
+            var movements = await GrainFactory.GetGrain<IStockLedgerPageGrain>(IStockLedgerPageGrain.Key(this.GetPrimaryKeyString(), number)).Get();
+            foreach (var movement in Enumerable.Reverse(movements).Where(Matches))
+            {
+                if (page.Count == max)
+                {
+                    return new MovementPage { Movements = page.ToImmutable(), More = true, NextBefore = page[^1].Sequence };
+                }
+
+                page.Add(movement);
+            }
+        }
+
+        return new MovementPage { Movements = page.ToImmutable(), More = false, NextBefore = 0 };
+    }
+
+    /// <summary>Archived pages one listing call reads at most, so a rare SKU cannot make a call scan years of ledger.</summary>
+    public const int MaxArchivePagesPerList = 20;
+
+    /// <summary>Movements kept in the grain's own state; beyond this, full pages move to ledger page grains.</summary>
+    public const int LedgerKeptInState = 500;
+
+    private async Task<StockMovement> Movement(long sequence)
+    {
+        if (sequence > state.State.ArchivedThrough)
+        {
+            return state.State.Ledger.Single(m => m.Sequence == sequence);
+        }
+
+        var page = await GrainFactory.GetGrain<IStockLedgerPageGrain>(IStockLedgerPageGrain.Key(this.GetPrimaryKeyString(), IStockLedgerPageGrain.PageOf(sequence))).Get();
+        return page.Single(m => m.Sequence == sequence);
+    }
+
+    /// <summary>
+    /// Moves the oldest full pages out of state once it holds a page more than it keeps. Each page is
+    /// stored before it leaves state, so a crash in between only stores it again.
+    /// </summary>
+    private async Task ArchiveLedger()
+    {
+        var ledger = state.State.Ledger;
+        var size = IStockLedgerPageGrain.Size;
+        if (ledger.Count < LedgerKeptInState + size)
+        {
+            return;
+        }
+
+        while (ledger.Count >= LedgerKeptInState + size)
+        {
+            var first = ledger[0].Sequence;
+            var number = IStockLedgerPageGrain.PageOf(first);
+            var take = (int)((number + 1) * size - first + 1); // a whole page, or the rest of one begun before archiving existed
+            var movements = ledger.Take(take).ToImmutableArray();
+            await GrainFactory.GetGrain<IStockLedgerPageGrain>(IStockLedgerPageGrain.Key(this.GetPrimaryKeyString(), number)).Store(movements);
+            ledger.RemoveRange(0, take);
+            state.State.ArchivedThrough = movements[^1].Sequence;
+        }
+
+        await state.WriteOrRollbackAsync(this);
     }
 
     public async Task<StockSyncResult> SyncCount(string syncId, ImmutableArray<PartQuantity> counts)
@@ -466,6 +535,8 @@ public sealed class OutletInventoryGrain(
             WakeWatchers();
             await PublishAlerts();
         }
+
+        await ArchiveLedger();
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         response.Movements.AddRange(page.Movements.Select(ToProto));
         if (page.More)
         {
-            response.NextPageToken = CommonMapping.EncodePageToken(MovementsPageKind, page.Movements[^1].Sequence.ToString(CultureInfo.InvariantCulture));
+            response.NextPageToken = CommonMapping.EncodePageToken(MovementsPageKind, page.NextBefore.ToString(CultureInfo.InvariantCulture));
         }
 
         return response;
