@@ -297,7 +297,7 @@ internal static class StockCommands
 
             Tables.Line(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{response.CountedSkus} SKUs counted, {response.Differences.Count} differed from the books, version {response.Version}{(response.Replayed ? " (replayed: this sync id was already applied; nothing changed)" : string.Empty)}"));
+                $"{response.CountedSkus} {(response.CountedSkus == 1 ? "SKU" : "SKUs")} counted, {response.Differences.Count} differed from the books, version {response.Version}{(response.Replayed ? " (replayed: this sync id was already applied; nothing changed)" : string.Empty)}"));
             return 0;
         }));
         return command;
