@@ -23,6 +23,7 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     OrderCommands.Create(app),
     JobsCommands.Create(app),
     StockCommands.Create(app),
+    TransferCommands.Create(app),
     PartCommands.Create(app),
     PolicyCommands.Create(app),
     SlaCommands.Create(app),

@@ -2,15 +2,17 @@ using System.CommandLine;
 using System.Globalization;
 using RepairNetwork.Cli.Infrastructure;
 using RepairNetwork.Contracts.V1;
+using Spectre.Console;
 
 namespace RepairNetwork.Cli.Commands;
 
-/// <summary><c>rn part create</c>: adds a genuine part to headquarters' catalog.</summary>
+/// <summary><c>rn part create|find</c>: headquarters' catalog of genuine parts, and where one is in stock nearby.</summary>
 internal static class PartCommands
 {
     public static Command Create(CliApp app) => new("part", "Headquarters' catalog of genuine spare parts")
     {
         CreatePart(app),
+        Find(app),
     };
 
     private static Command CreatePart(CliApp app)
@@ -58,6 +60,66 @@ internal static class PartCommands
                 ("Price", Names.Money(stored.UnitPrice?.UnitsMinor ?? 0, stored.UnitPrice?.CurrencyCode ?? string.Empty)),
                 ("Version", stored.Version.ToString(CultureInfo.InvariantCulture)),
             ]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Find(CliApp app)
+    {
+        var lat = new Option<double>("--lat") { Description = "Latitude where the part is needed, in degrees", Required = true };
+        var lon = new Option<double>("--lon") { Description = "Longitude where the part is needed, in degrees", Required = true };
+        var sku = new Option<string>("--sku") { Description = "The part's SKU", Required = true };
+        var limit = new Option<int>("--limit") { Description = "How many outlets, 1-50", DefaultValueFactory = _ => 5 };
+        var maxKm = new Option<double>("--max-km") { Description = "Only outlets within this distance in km (0: no limit)" };
+
+        var command = new Command("find", "Find the outlets nearest to a location that have a part available (on hand minus reserved), e.g. to request a transfer from")
+        {
+            lat, lon, sku, limit, maxKm,
+        };
+        command.SetAction(CliApp.Guard(async (r, ct) =>
+        {
+            var client = new LocatorService.LocatorServiceClient(app.Channel(r));
+            var response = await client.FindPartAsync(
+                new FindPartRequest
+                {
+                    Location = new LatLng { Latitude = r.GetValue(lat), Longitude = r.GetValue(lon) },
+                    Sku = r.GetRequiredValue(sku),
+                    Limit = r.GetValue(limit),
+                    MaxDistanceKm = r.GetValue(maxKm),
+                },
+                CliApp.Call(ct));
+
+            if (response.Outlets.Count == 0)
+            {
+                Tables.Line("no outlet within reach has it available");
+            }
+            else
+            {
+                var table = Tables.New("#", "Outlet", "Name", "Distance km", "Available", "Phone", "Address").RightAlign(0, 3, 4);
+                var rank = 0;
+                foreach (var outlet in response.Outlets)
+                {
+                    table.Row(
+                        (++rank).ToString(CultureInfo.InvariantCulture),
+                        outlet.OutletId,
+                        outlet.Name,
+                        Names.Km(outlet.DistanceKm),
+                        outlet.Available.ToString(CultureInfo.InvariantCulture),
+                        outlet.Phone,
+                        outlet.Address);
+                }
+
+                AnsiConsole.Write(table);
+            }
+
+            Tables.Line($"{Names.Number(response.OutletsExamined)} outlets examined, index version {response.IndexVersion}");
+            if (response.SearchBounded)
+            {
+                // The server stops at a fixed number of outlets; say so rather than imply there is no more stock.
+                Tables.Line("the search stopped at its bound: outlets farther away may have it too");
+            }
+
             return 0;
         }));
         return command;

@@ -114,6 +114,12 @@ internal static partial class Names
 
     public static string Of(QuoteDecision decision) => Kebab(decision);
 
+    public static string Of(StockMovementKind kind) => Kebab(kind);
+
+    public static string Of(StockAlertKind kind) => Kebab(kind);
+
+    public static string Of(TransferStatus status) => Kebab(status);
+
     /// <summary>An amount in minor units with its currency, e.g. 18000 CNY as "180.00 CNY".</summary>
     public static string Money(long minor, string currency)
     {
