@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Index;
 using NetTopologySuite.Index.Strtree;
 using RepairNetwork.Domain.Geo;
 
@@ -25,12 +26,19 @@ public sealed class OutletSpatialIndex
     private readonly STRtree<OutletListing> _tree;
     private readonly ImmutableDictionary<string, OutletListing> _overlay;
 
+    // Read-side copies of the overlay (at most RebuildThreshold entries): a hash set and an array are
+    // much cheaper to probe and scan on every lookup than the immutable dictionary.
+    private readonly HashSet<string> _overlayIds;
+    private readonly OutletListing[] _overlayListings;
+
     private OutletSpatialIndex(long version, ImmutableSortedDictionary<string, OutletListing> byId, STRtree<OutletListing> tree, ImmutableDictionary<string, OutletListing> overlay)
     {
         Version = version;
         _byId = byId;
         _tree = tree;
         _overlay = overlay;
+        _overlayIds = new HashSet<string>(overlay.Keys, StringComparer.Ordinal);
+        _overlayListings = [.. overlay.Values];
     }
 
     public static OutletSpatialIndex Empty { get; } = new(0, ImmutableSortedDictionary.Create<string, OutletListing>(StringComparer.Ordinal), BuildTree([]), ImmutableDictionary.Create<string, OutletListing>(StringComparer.Ordinal));
@@ -114,24 +122,20 @@ public sealed class OutletSpatialIndex
     private void Collect(GeoPoint center, double radius, double yieldedUpTo, Func<OutletListing, bool> filter, List<NearbyOutlet> found)
     {
         var boxes = GreatCircle.BoundingBoxes(center, radius);
+        var ring = new RingCollector(center, radius, yieldedUpTo, filter, found, _overlayIds);
         foreach (var (minLon, minLat, maxLon, maxLat) in boxes)
         {
             var envelope = new Envelope(minLon, maxLon, minLat, maxLat);
-            foreach (var listing in _tree.Query(envelope))
-            {
-                // The overlay holds the current version of anything changed since the tree was built.
-                if (!_overlay.ContainsKey(listing.OutletId))
-                {
-                    Consider(listing);
-                }
-            }
 
-            foreach (var listing in _overlay.Values)
+            // Visits the tree's items in place (no result list); skips those the overlay supersedes.
+            _tree.Query(envelope, ring);
+
+            foreach (var listing in _overlayListings)
             {
                 var location = listing.Profile.Location;
                 if (envelope.Contains(location.Longitude, location.Latitude))
                 {
-                    Consider(listing);
+                    ring.Consider(listing);
                 }
             }
         }
@@ -143,8 +147,22 @@ public sealed class OutletSpatialIndex
             found.Clear();
             found.AddRange(distinct);
         }
+    }
 
-        void Consider(OutletListing listing)
+    /// <summary>Keeps the tree items of one ring that pass the filter, with their distance.</summary>
+    private sealed class RingCollector(GeoPoint center, double radius, double yieldedUpTo, Func<OutletListing, bool> filter, List<NearbyOutlet> found, HashSet<string> superseded)
+        : IItemVisitor<OutletListing>
+    {
+        public void VisitItem(OutletListing item)
+        {
+            // The overlay holds the current version of anything changed since the tree was built.
+            if (superseded.Count == 0 || !superseded.Contains(item.OutletId))
+            {
+                Consider(item);
+            }
+        }
+
+        public void Consider(OutletListing listing)
         {
             var distance = GreatCircle.DistanceKm(center, listing.Profile.Location);
             if (distance > yieldedUpTo && distance <= radius && filter(listing))
