@@ -17,7 +17,11 @@ public readonly record struct NearbyOutlet(OutletListing Listing, double Distanc
 /// </summary>
 public sealed class OutletSpatialIndex
 {
-    /// <summary>Overlay size at which the tree is rebuilt; keeps overlay scans short.</summary>
+    /// <summary>
+    /// Smallest overlay size at which the tree is rebuilt; keeps overlay scans short. Larger networks
+    /// rebuild at a 32nd of their size, so that a burst of changes (an import) does not rebuild a tree
+    /// of tens of thousands of outlets every 256 changes.
+    /// </summary>
     public const int RebuildThreshold = 256;
 
     private const double InitialSearchRadiusKm = 16;
@@ -26,10 +30,17 @@ public sealed class OutletSpatialIndex
     private readonly STRtree<OutletListing> _tree;
     private readonly ImmutableDictionary<string, OutletListing> _overlay;
 
-    // Read-side copies of the overlay (at most RebuildThreshold entries): a hash set and an array are
-    // much cheaper to probe and scan on every lookup than the immutable dictionary.
-    private readonly HashSet<string> _overlayIds;
-    private readonly OutletListing[] _overlayListings;
+    // Read-side copy of the overlay, made on the first lookup of this snapshot (not per change, so an
+    // import pays nothing for it): a hash set and an array are much cheaper to probe and scan on every
+    // lookup than the immutable dictionary.
+    private OverlayView? _overlayView;
+
+    private sealed class OverlayView(ImmutableDictionary<string, OutletListing> overlay)
+    {
+        public HashSet<string> Ids { get; } = new(overlay.Keys, StringComparer.Ordinal);
+
+        public OutletListing[] Listings { get; } = [.. overlay.Values];
+    }
 
     private OutletSpatialIndex(long version, ImmutableSortedDictionary<string, OutletListing> byId, STRtree<OutletListing> tree, ImmutableDictionary<string, OutletListing> overlay)
     {
@@ -37,8 +48,6 @@ public sealed class OutletSpatialIndex
         _byId = byId;
         _tree = tree;
         _overlay = overlay;
-        _overlayIds = new HashSet<string>(overlay.Keys, StringComparer.Ordinal);
-        _overlayListings = [.. overlay.Values];
     }
 
     public static OutletSpatialIndex Empty { get; } = new(0, ImmutableSortedDictionary.Create<string, OutletListing>(StringComparer.Ordinal), BuildTree([]), ImmutableDictionary.Create<string, OutletListing>(StringComparer.Ordinal));
@@ -77,7 +86,7 @@ public sealed class OutletSpatialIndex
         }
 
         var all = byId.ToImmutable();
-        return overlay.Count >= RebuildThreshold
+        return overlay.Count >= Math.Max(RebuildThreshold, all.Count / 32)
             ? new OutletSpatialIndex(Version + 1, all, BuildTree(all.Values), _overlay.Clear())
             : new OutletSpatialIndex(Version + 1, all, _tree, overlay.ToImmutable());
     }
@@ -122,7 +131,8 @@ public sealed class OutletSpatialIndex
     private void Collect(GeoPoint center, double radius, double yieldedUpTo, Func<OutletListing, bool> filter, List<NearbyOutlet> found)
     {
         var boxes = GreatCircle.BoundingBoxes(center, radius);
-        var ring = new RingCollector(center, radius, yieldedUpTo, filter, found, _overlayIds);
+        var overlay = _overlayView ??= new OverlayView(_overlay); // a racing reader may build an identical copy
+        var ring = new RingCollector(center, radius, yieldedUpTo, filter, found, overlay.Ids);
         foreach (var (minLon, minLat, maxLon, maxLat) in boxes)
         {
             var envelope = new Envelope(minLon, maxLon, minLat, maxLat);
@@ -130,7 +140,7 @@ public sealed class OutletSpatialIndex
             // Visits the tree's items in place (no result list); skips those the overlay supersedes.
             _tree.Query(envelope, ring);
 
-            foreach (var listing in _overlayListings)
+            foreach (var listing in overlay.Listings)
             {
                 var location = listing.Profile.Location;
                 if (envelope.Contains(location.Longitude, location.Latitude))
