@@ -24,7 +24,9 @@ public sealed class OutletSpatialIndex
     /// </summary>
     public const int RebuildThreshold = 256;
 
-    private const double InitialSearchRadiusKm = 16;
+    // Small, because a dense network (tens of thousands of outlets, hundreds in one city) would otherwise
+    // measure and sort every outlet of a 16 km disc to return 5; a sparse one pays a few cheap extra rings.
+    private const double InitialSearchRadiusKm = 2;
 
     private readonly ImmutableSortedDictionary<string, OutletListing> _byId;
     private readonly STRtree<OutletListing> _tree;
@@ -90,6 +92,13 @@ public sealed class OutletSpatialIndex
             ? new OutletSpatialIndex(Version + 1, all, BuildTree(all.Values), _overlay.Clear())
             : new OutletSpatialIndex(Version + 1, all, _tree, overlay.ToImmutable());
     }
+
+    /// <summary>
+    /// The same outlets with every change folded into a rebuilt tree and an empty overlay; this instance
+    /// when the overlay is already empty. Not a change, so the version stays.
+    /// </summary>
+    public OutletSpatialIndex Compacted() =>
+        _overlay.IsEmpty ? this : new OutletSpatialIndex(Version, _byId, BuildTree(_byId.Values), _overlay.Clear());
 
     /// <summary>Outlets in id order, starting after <paramref name="afterId"/> (exclusive) when given.</summary>
     public IEnumerable<OutletListing> InIdOrder(string? afterId) =>

@@ -20,6 +20,9 @@ public interface IOutletIndex
 
     void MarkLoaded();
 
+    /// <summary>Folds recent changes into the spatial tree (when the index is idle), so lookups skip the overlay.</summary>
+    void Compact();
+
     /// <summary>Keeps the hint unless this index already holds a newer revision for the outlet.</summary>
     void ApplyHint(CapacityHint hint);
 
@@ -55,6 +58,14 @@ public sealed class OutletIndex : IOutletIndex
     }
 
     public void MarkLoaded() => _loaded = true;
+
+    public void Compact()
+    {
+        lock (_writeLock)
+        {
+            _current = _current.Compacted();
+        }
+    }
 
     public void ApplyHint(CapacityHint hint) =>
         _hints.AddOrUpdate(hint.OutletId, static (_, offered) => offered, static (_, current, offered) => offered.Revision > current.Revision ? offered : current, hint);

@@ -41,6 +41,11 @@ public sealed partial class OutletIndexSynchronizer(
                 {
                     LogSynced(changed, index.Current.Version);
                 }
+                else
+                {
+                    // Quiet for a poll: rebuild the tree once so lookups stop scanning the overlay.
+                    index.Compact();
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
