@@ -275,6 +275,34 @@ public sealed class OutletSpatialIndexTests
     }
 
     [Fact]
+    public void Compacting_folds_recent_changes_into_the_tree_without_changing_answers_or_version()
+    {
+        var random = new Random(8);
+        var moved = Listings.Take(40)
+            .Select(l => l with { Profile = l.Profile with { Location = RandomPoint(random) }, Version = l.Version + 1 })
+            .ToList();
+        var all = moved.Concat(Listings.Skip(moved.Count)).ToList();
+        var index = OutletSpatialIndex.Empty.With(Listings).With(moved);
+
+        var compacted = index.Compacted();
+
+        Assert.NotSame(index, compacted);
+        Assert.Same(compacted, compacted.Compacted());
+        Assert.Equal(index.Version, compacted.Version);
+        Assert.Equal(index.Count, compacted.Count);
+        foreach (var query in QueryPoints(new Random(9)).Take(60))
+        {
+            AssertNearestMatchesBruteForce(compacted, all, query, _ => true, k: 10);
+        }
+
+        // Later changes still shadow the compacted tree.
+        var again = moved[0] with { Profile = moved[0].Profile with { Location = new GeoPoint(0.5, 0.5) }, Version = moved[0].Version + 1 };
+        compacted = compacted.With([again]);
+        Assert.Empty(compacted.Nearest(moved[0].Profile.Location, l => l.OutletId == again.OutletId, maxDistanceKm: 0.001));
+        Assert.Single(compacted.Nearest(new GeoPoint(0.5, 0.5), l => l.OutletId == again.OutletId, maxDistanceKm: 0.001));
+    }
+
+    [Fact]
     public void Results_stay_exact_after_one_batch_larger_than_the_rebuild_threshold()
     {
         var random = new Random(6);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Index;
 using NetTopologySuite.Index.Strtree;
 using RepairNetwork.Domain.Geo;
 
@@ -16,14 +17,32 @@ public readonly record struct NearbyOutlet(OutletListing Listing, double Distanc
 /// </summary>
 public sealed class OutletSpatialIndex
 {
-    /// <summary>Overlay size at which the tree is rebuilt; keeps overlay scans short.</summary>
+    /// <summary>
+    /// Smallest overlay size at which the tree is rebuilt; keeps overlay scans short. Larger networks
+    /// rebuild at a 32nd of their size, so that a burst of changes (an import) does not rebuild a tree
+    /// of tens of thousands of outlets every 256 changes.
+    /// </summary>
     public const int RebuildThreshold = 256;
 
-    private const double InitialSearchRadiusKm = 16;
+    // Small, because a dense network (tens of thousands of outlets, hundreds in one city) would otherwise
+    // measure and sort every outlet of a 16 km disc to return 5; a sparse one pays a few cheap extra rings.
+    private const double InitialSearchRadiusKm = 2;
 
     private readonly ImmutableSortedDictionary<string, OutletListing> _byId;
     private readonly STRtree<OutletListing> _tree;
     private readonly ImmutableDictionary<string, OutletListing> _overlay;
+
+    // Read-side copy of the overlay, made on the first lookup of this snapshot (not per change, so an
+    // import pays nothing for it): a hash set and an array are much cheaper to probe and scan on every
+    // lookup than the immutable dictionary.
+    private OverlayView? _overlayView;
+
+    private sealed class OverlayView(ImmutableDictionary<string, OutletListing> overlay)
+    {
+        public HashSet<string> Ids { get; } = new(overlay.Keys, StringComparer.Ordinal);
+
+        public OutletListing[] Listings { get; } = [.. overlay.Values];
+    }
 
     private OutletSpatialIndex(long version, ImmutableSortedDictionary<string, OutletListing> byId, STRtree<OutletListing> tree, ImmutableDictionary<string, OutletListing> overlay)
     {
@@ -69,10 +88,17 @@ public sealed class OutletSpatialIndex
         }
 
         var all = byId.ToImmutable();
-        return overlay.Count >= RebuildThreshold
+        return overlay.Count >= Math.Max(RebuildThreshold, all.Count / 32)
             ? new OutletSpatialIndex(Version + 1, all, BuildTree(all.Values), _overlay.Clear())
             : new OutletSpatialIndex(Version + 1, all, _tree, overlay.ToImmutable());
     }
+
+    /// <summary>
+    /// The same outlets with every change folded into a rebuilt tree and an empty overlay; this instance
+    /// when the overlay is already empty. Not a change, so the version stays.
+    /// </summary>
+    public OutletSpatialIndex Compacted() =>
+        _overlay.IsEmpty ? this : new OutletSpatialIndex(Version, _byId, BuildTree(_byId.Values), _overlay.Clear());
 
     /// <summary>Outlets in id order, starting after <paramref name="afterId"/> (exclusive) when given.</summary>
     public IEnumerable<OutletListing> InIdOrder(string? afterId) =>
@@ -114,24 +140,21 @@ public sealed class OutletSpatialIndex
     private void Collect(GeoPoint center, double radius, double yieldedUpTo, Func<OutletListing, bool> filter, List<NearbyOutlet> found)
     {
         var boxes = GreatCircle.BoundingBoxes(center, radius);
+        var overlay = _overlayView ??= new OverlayView(_overlay); // a racing reader may build an identical copy
+        var ring = new RingCollector(center, radius, yieldedUpTo, filter, found, overlay.Ids);
         foreach (var (minLon, minLat, maxLon, maxLat) in boxes)
         {
             var envelope = new Envelope(minLon, maxLon, minLat, maxLat);
-            foreach (var listing in _tree.Query(envelope))
-            {
-                // The overlay holds the current version of anything changed since the tree was built.
-                if (!_overlay.ContainsKey(listing.OutletId))
-                {
-                    Consider(listing);
-                }
-            }
 
-            foreach (var listing in _overlay.Values)
+            // Visits the tree's items in place (no result list); skips those the overlay supersedes.
+            _tree.Query(envelope, ring);
+
+            foreach (var listing in overlay.Listings)
             {
                 var location = listing.Profile.Location;
                 if (envelope.Contains(location.Longitude, location.Latitude))
                 {
-                    Consider(listing);
+                    ring.Consider(listing);
                 }
             }
         }
@@ -143,8 +166,22 @@ public sealed class OutletSpatialIndex
             found.Clear();
             found.AddRange(distinct);
         }
+    }
 
-        void Consider(OutletListing listing)
+    /// <summary>Keeps the tree items of one ring that pass the filter, with their distance.</summary>
+    private sealed class RingCollector(GeoPoint center, double radius, double yieldedUpTo, Func<OutletListing, bool> filter, List<NearbyOutlet> found, HashSet<string> superseded)
+        : IItemVisitor<OutletListing>
+    {
+        public void VisitItem(OutletListing item)
+        {
+            // The overlay holds the current version of anything changed since the tree was built.
+            if (superseded.Count == 0 || !superseded.Contains(item.OutletId))
+            {
+                Consider(item);
+            }
+        }
+
+        public void Consider(OutletListing listing)
         {
             var distance = GreatCircle.DistanceKm(center, listing.Profile.Location);
             if (distance > yieldedUpTo && distance <= radius && filter(listing))

@@ -17,11 +17,19 @@ public interface IOutletDirectoryGrain : IGrainWithIntegerKey
     Task Publish(OutletListing listing);
 
     /// <summary>
-    /// Listings changed after <paramref name="version"/> of the given epoch; everything when the epoch
-    /// differs (the shard was reactivated and its version counter may have restarted).
+    /// Records an outlet's latest capacity hint in memory only (it is derived from the outlet's own
+    /// durable state, which re-announces it on activation); one-way, so a booking never waits for it.
+    /// </summary>
+    [OneWay]
+    Task PublishHint(CapacityHint hint);
+
+    /// <summary>
+    /// Listings changed after <paramref name="version"/> and capacity hints changed after
+    /// <paramref name="hintVersion"/> of the given epoch; everything when the epoch differs (the shard
+    /// was reactivated: its version counters may have restarted and the hints it held are gone).
     /// </summary>
     [ReadOnly]
-    Task<DirectoryChanges> ChangesSince(Guid epoch, long version);
+    Task<DirectoryChanges> ChangesSince(Guid epoch, long version, long hintVersion);
 }
 
 [GenerateSerializer, Alias("rn.DirectoryChanges"), Immutable]
@@ -32,6 +40,10 @@ public sealed record DirectoryChanges
     [Id(1)] public required long Version { get; init; }
 
     [Id(2)] public required ImmutableArray<OutletListing> Listings { get; init; }
+
+    [Id(3)] public long HintVersion { get; init; }
+
+    [Id(4)] public ImmutableArray<CapacityHint> Hints { get; init; } = [];
 }
 
 [GenerateSerializer, Alias("rn.DirectoryEntry"), Immutable]
@@ -76,6 +88,8 @@ public sealed class OutletDirectoryGrain(
 {
     private readonly Guid _epoch = Guid.NewGuid();
     private readonly GroupCommit _commit = new(() => state.WriteStateAsync(), () => state.State.Version);
+    private readonly Dictionary<string, (CapacityHint Hint, long ChangedAt)> _hints = new(StringComparer.Ordinal);
+    private long _hintVersion;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -99,14 +113,29 @@ public sealed class OutletDirectoryGrain(
         await PersistThrough(state.State.Version);
     }
 
-    public Task<DirectoryChanges> ChangesSince(Guid epoch, long version)
+    public Task PublishHint(CapacityHint hint)
+    {
+        if (!_hints.TryGetValue(hint.OutletId, out var existing) || existing.Hint.Revision < hint.Revision)
+        {
+            _hints[hint.OutletId] = (hint, ++_hintVersion);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<DirectoryChanges> ChangesSince(Guid epoch, long version, long hintVersion)
     {
         var current = state.State;
-        var since = epoch == _epoch ? version : -1;
+        var sameEpoch = epoch == _epoch;
+        var since = sameEpoch ? version : -1;
+        var hintsSince = sameEpoch ? hintVersion : -1;
         var listings = since >= current.Version
             ? []
             : current.Entries.Values.Where(e => e.ChangedAt > since).Select(e => e.Listing).ToImmutableArray();
-        return Task.FromResult(new DirectoryChanges { Epoch = _epoch, Version = current.Version, Listings = listings });
+        var hints = hintsSince >= _hintVersion
+            ? []
+            : _hints.Values.Where(h => h.ChangedAt > hintsSince).Select(h => h.Hint).ToImmutableArray();
+        return Task.FromResult(new DirectoryChanges { Epoch = _epoch, Version = current.Version, Listings = listings, HintVersion = _hintVersion, Hints = hints });
     }
 
     private Task PersistThrough(long version) => _commit.PersistThrough(version);

@@ -22,7 +22,7 @@ public sealed partial class OutletIndexSynchronizer(
     IOptions<OutletIndexOptions> options,
     ILogger<OutletIndexSynchronizer> logger) : BackgroundService
 {
-    private readonly (Guid Epoch, long Version)[] _seen = new (Guid, long)[OutletDirectoryShards.Count];
+    private readonly (Guid Epoch, long Version, long HintVersion)[] _seen = new (Guid, long, long)[OutletDirectoryShards.Count];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,6 +40,11 @@ public sealed partial class OutletIndexSynchronizer(
                 else if (changed > 0)
                 {
                     LogSynced(changed, index.Current.Version);
+                }
+                else
+                {
+                    // Quiet for a poll: rebuild the tree once so lookups stop scanning the overlay.
+                    index.Compact();
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -75,15 +80,29 @@ public sealed partial class OutletIndexSynchronizer(
     private async Task<int> SyncAllShards()
     {
         var calls = Enumerable.Range(0, OutletDirectoryShards.Count)
-            .Select(shard => grains.GetGrain<IOutletDirectoryGrain>(shard).ChangesSince(_seen[shard].Epoch, _seen[shard].Version))
+            .Select(shard => grains.GetGrain<IOutletDirectoryGrain>(shard).ChangesSince(_seen[shard].Epoch, _seen[shard].Version, _seen[shard].HintVersion))
             .ToArray();
         var results = await Task.WhenAll(calls);
         var total = 0;
         for (var shard = 0; shard < results.Length; shard++)
         {
-            index.Apply(results[shard].Listings);
-            total += results[shard].Listings.Length;
-            _seen[shard] = (results[shard].Epoch, results[shard].Version);
+            var changes = results[shard];
+            if (changes.Epoch != _seen[shard].Epoch && _seen[shard].Epoch != Guid.Empty)
+            {
+                // The shard restarted: hints that reached only its previous activation may be missing
+                // there, so this silo's hints for its outlets can no longer be trusted to be the latest.
+                var restarted = shard;
+                index.ForgetHints(outletId => OutletDirectoryShards.ShardOf(outletId) == restarted);
+            }
+
+            index.Apply(changes.Listings);
+            foreach (var hint in changes.Hints)
+            {
+                index.ApplyHint(hint);
+            }
+
+            total += changes.Listings.Length;
+            _seen[shard] = (changes.Epoch, changes.Version, changes.HintVersion);
         }
 
         return total;

@@ -22,8 +22,11 @@ public sealed record PartAtOutlet(OutletListing Listing, double DistanceKm, int 
 public sealed record PartSearchResult(ImmutableArray<PartAtOutlet> Outlets, int Examined, bool Bounded, long IndexVersion);
 
 /// <summary>
-/// Answers "nearest service points" from this silo's index; only the few outlets returned are
-/// asked for their live state (capacity today, current status), in parallel.
+/// Answers "nearest service points" from this silo's index alone: the outlets' standing rules from
+/// their listings, capacity left today from the capacity hints the outlets publish after every
+/// booking and release. Only an outlet whose hint this silo does not have (not yet heard from since
+/// this silo or the outlet's directory shard started) is asked for its live state. Dispatch does not
+/// rely on this: the outlet re-checks every rule when it books.
 /// </summary>
 public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock)
 {
@@ -33,43 +36,110 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     public async Task<LocatorResult> FindNearest(JobRequirement job, int limit, double maxDistanceKm, bool availableOnly)
     {
         var snapshot = index.Current;
-        var nearest = snapshot.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxDistanceKm);
+        var now = clock.GetUtcNow();
+        var capability = job.Capability;
+        var nearest = snapshot.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(capability), maxDistanceKm);
         if (!availableOnly)
         {
-            var candidates = nearest.Take(limit).ToList();
-            return new LocatorResult([.. await Confirm(candidates, job)], snapshot.Version);
-        }
-
-        // Outlets failing a standing rule in the index are skipped without a call; the rest are
-        // confirmed live in batches until enough can take the job.
-        var found = ImmutableArray.CreateBuilder<LocatedOutlet>();
-        var batch = new List<NearbyOutlet>();
-        var examined = 0;
-        var now = clock.GetUtcNow();
-        using var candidatesLeft = nearest.GetEnumerator();
-        while (found.Count < limit && examined < MaxExaminedForAvailableOnly)
-        {
-            batch.Clear();
-            while (batch.Count < limit - found.Count && examined < MaxExaminedForAvailableOnly && candidatesLeft.MoveNext())
+            var answers = new LocatedOutlet[limit];
+            var count = 0;
+            List<(int Slot, NearbyOutlet Candidate)>? unknown = null;
+            foreach (var candidate in nearest)
             {
-                examined++;
-                var candidate = candidatesLeft.Current;
-                var today = candidate.Listing.Profile.Hours.LocalDate(now);
-                if (DispatchRules.StandingReasons(candidate.Listing, job, today).IsEmpty && candidate.Listing.FullOn != today)
+                if (FromHint(candidate, job, now) is { } located)
                 {
-                    batch.Add(candidate);
+                    answers[count] = located;
+                }
+                else
+                {
+                    (unknown ??= []).Add((count, candidate));
+                }
+
+                if (++count == limit)
+                {
+                    break;
                 }
             }
 
-            if (batch.Count == 0)
+            if (unknown is not null)
             {
-                break;
+                var confirmed = await Confirm([.. unknown.Select(u => u.Candidate)], job);
+                for (var i = 0; i < unknown.Count; i++)
+                {
+                    answers[unknown[i].Slot] = confirmed[i];
+                }
             }
 
-            found.AddRange((await Confirm(batch, job)).Where(o => o.Availability.CanTakeJob));
+            return new LocatorResult(ImmutableArray.Create(answers, 0, count), snapshot.Version);
+        }
+
+        // Outlets failing a standing rule or full by their hint are skipped without a call; those
+        // without a hint are confirmed live, a round at a time, until enough can take the job.
+        var found = ImmutableArray.CreateBuilder<LocatedOutlet>();
+        var round = new List<(NearbyOutlet Candidate, LocatedOutlet? Answer)>();
+        var examined = 0;
+        var exhausted = false;
+        using var candidatesLeft = nearest.GetEnumerator();
+        while (found.Count < limit && examined < MaxExaminedForAvailableOnly && !exhausted)
+        {
+            round.Clear();
+            var unconfirmed = new List<NearbyOutlet>();
+            while (found.Count + round.Count < limit && examined < MaxExaminedForAvailableOnly)
+            {
+                if (!candidatesLeft.MoveNext())
+                {
+                    exhausted = true;
+                    break;
+                }
+
+                examined++;
+                var candidate = candidatesLeft.Current;
+                if (FromHint(candidate, job, now) is { } located)
+                {
+                    if (located.Availability.CanTakeJob)
+                    {
+                        round.Add((candidate, located));
+                    }
+
+                    continue;
+                }
+
+                var today = candidate.Listing.Profile.Hours.LocalDate(now);
+                if (DispatchRules.StandingReasons(candidate.Listing, job, today).IsEmpty && candidate.Listing.FullOn != today)
+                {
+                    round.Add((candidate, null));
+                    unconfirmed.Add(candidate);
+                }
+            }
+
+            var confirmed = unconfirmed.Count == 0 ? [] : await Confirm(unconfirmed, job);
+            var next = 0;
+            foreach (var (_, answer) in round)
+            {
+                var located = answer ?? confirmed[next++];
+                if (located.Availability.CanTakeJob && found.Count < limit)
+                {
+                    found.Add(located);
+                }
+            }
         }
 
         return new LocatorResult(found.ToImmutable(), snapshot.Version);
+    }
+
+    /// <summary>The candidate's availability from its listing and capacity hint, or null without a usable hint.</summary>
+    private LocatedOutlet? FromHint(NearbyOutlet candidate, JobRequirement job, DateTimeOffset now)
+    {
+        var listing = candidate.Listing;
+        if (index.Hint(listing.OutletId) is not { } hint)
+        {
+            return null;
+        }
+
+        var today = listing.Profile.Hours.LocalDate(now);
+        return hint.BookedOn(today) is { } booked
+            ? new LocatedOutlet(OutletAvailability.Evaluate(listing, job, now, today, booked, null), candidate.DistanceKm)
+            : null;
     }
 
     /// <summary>Outlets whose stock a part search asks at once.</summary>
@@ -132,7 +202,16 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
         return new PartSearchResult(found.ToImmutable(), examined, bounded, snapshot.Version);
     }
 
+    /// <summary>Asks the outlets themselves, in parallel, and keeps the hints they answer with.</summary>
     private async Task<LocatedOutlet[]> Confirm(IReadOnlyList<NearbyOutlet> candidates, JobRequirement job) =>
         await Task.WhenAll(candidates.Select(async c =>
-            new LocatedOutlet(await grains.GetGrain<IOutletGrain>(c.Listing.OutletId).CheckAvailability(job), c.DistanceKm)));
+        {
+            var availability = await grains.GetGrain<IOutletGrain>(c.Listing.OutletId).CheckAvailability(job);
+            if (availability.Hint is { } hint)
+            {
+                index.ApplyHint(hint);
+            }
+
+            return new LocatedOutlet(availability, c.DistanceKm);
+        }));
 }

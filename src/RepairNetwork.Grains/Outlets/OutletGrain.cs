@@ -138,7 +138,34 @@ public sealed record OutletAvailability
 
     [Id(3)] public required bool OpenNow { get; init; }
 
+    /// <summary>The outlet's capacity hint as of this answer, for the asker's index.</summary>
+    [Id(4)] public CapacityHint? Hint { get; init; }
+
     public bool CanTakeJob => Reasons.IsEmpty;
+
+    /// <summary>
+    /// Every rule for <paramref name="listing"/> at <paramref name="now"/> given the jobs booked on the
+    /// outlet's local date: what the outlet answers live, and what a lookup answers from its index.
+    /// </summary>
+    public static OutletAvailability Evaluate(OutletListing listing, JobRequirement job, DateTimeOffset now, DateOnly today, int booked, CapacityHint? hint)
+    {
+        return new OutletAvailability
+        {
+            Listing = listing,
+            Reasons = ReasonsFor(listing, job, today, booked),
+            CapacityLeftToday = Math.Max(0, listing.Profile.DailyCapacity - booked),
+            OpenNow = listing.Profile.Hours.IsOpenAt(now),
+            Hint = hint,
+        };
+    }
+
+    /// <summary>Why the outlet cannot take the job on its local date <paramref name="today"/>; empty when it can.</summary>
+    public static ImmutableArray<Unavailability> ReasonsFor(OutletListing listing, JobRequirement job, DateOnly today, int booked)
+    {
+        var reasons = DispatchRules.StandingReasons(listing, job, today);
+        var capacity = DispatchRules.CapacityReason(booked, listing.Profile.DailyCapacity, today);
+        return capacity is null ? reasons : reasons.Add(capacity);
+    }
 }
 
 [GenerateSerializer, Alias("rn.BookingResult"), Immutable]
@@ -197,8 +224,17 @@ public sealed class OutletState
 
     /// <summary>Outcome keys already counted into the score (order + what), so retries count once.</summary>
     [Id(13)] public HashSet<string> CountedOutcomes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Increases with every booking or release stored: orders the outlet's capacity hints.</summary>
+    [Id(14)] public long BookingRevision { get; set; }
 }
 
+/// <remarks>
+/// Collected after 5 idle minutes instead of Orleans' default 15, so that a network of tens of
+/// thousands of outlets does not keep every outlet in memory after an import: lookups answer from the
+/// index and capacity hints, so only outlets that take bookings or are edited need to be active.
+/// </remarks>
+[CollectionAgeLimit(Minutes = 5)]
 public sealed class OutletGrain(
     [PersistentState("outlet", StorageNames.Repair)] IPersistentState<OutletState> state,
     IOutletIndex index,
@@ -225,6 +261,29 @@ public sealed class OutletGrain(
         {
             await Publish();
         }
+    }
+
+    /// <summary>
+    /// Tells this silo's index at once, and the directory shard (which other silos poll) without
+    /// waiting, how many jobs are booked today, so lookups answer capacity without calling this grain.
+    /// </summary>
+    private void PublishHint()
+    {
+        var hint = Hint();
+        index.ApplyHint(hint);
+        GrainFactory.GetGrain<IOutletDirectoryGrain>(OutletDirectoryShards.ShardOf(OutletId)).PublishHint(hint).Ignore();
+    }
+
+    private CapacityHint Hint()
+    {
+        var today = RequireProfile().Hours.LocalDate(clock.GetUtcNow());
+        return new CapacityHint
+        {
+            OutletId = OutletId,
+            Revision = state.State.BookingRevision,
+            Day = today,
+            Booked = state.State.BookedPerDay.GetValueOrDefault(today),
+        };
     }
 
     public async Task<OutletListing> Create(OutletProfile profile)
@@ -317,14 +376,7 @@ public sealed class OutletGrain(
         var now = clock.GetUtcNow();
         var today = listing.Profile.Hours.LocalDate(now);
         var booked = state.State.BookedPerDay.GetValueOrDefault(today);
-        var reasons = Evaluate(listing, job, today, booked);
-        return Task.FromResult(new OutletAvailability
-        {
-            Listing = listing,
-            Reasons = reasons,
-            CapacityLeftToday = Math.Max(0, listing.Profile.DailyCapacity - booked),
-            OpenNow = listing.Profile.Hours.IsOpenAt(now),
-        });
+        return Task.FromResult(OutletAvailability.Evaluate(listing, job, now, today, booked, Hint()));
     }
 
     public async Task<BookingResult> TryBook(string orderId, JobRequirement job)
@@ -346,15 +398,17 @@ public sealed class OutletGrain(
         state.State.Bookings[orderId] = today;
         state.State.BookedPerDay[today] = booked + 1;
         state.State.Jobs.Add(orderId);
+        state.State.BookingRevision++;
         ForgetBookingsBefore(today.AddDays(-BookingDaysKept));
         var becameFull = booked + 1 >= listing.Profile.DailyCapacity;
         if (becameFull)
         {
             // Tell the directory, so dispatchers skip this outlet today without asking it.
-            return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = await Commit() };
+            return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = await Commit() }; // Commit publishes the hint too
         }
 
         await state.WriteOrRollbackAsync(this);
+        PublishHint();
         return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = listing };
     }
 
@@ -379,13 +433,15 @@ public sealed class OutletGrain(
 
         var wasFull = Listing().FullOn is not null;
         state.State.BookedPerDay[day] = Math.Max(0, state.State.BookedPerDay.GetValueOrDefault(day) - 1);
+        state.State.BookingRevision++;
         if (wasFull && Listing().FullOn is null)
         {
-            await Commit(); // the directory must learn the outlet has room again
+            await Commit(); // the directory must learn the outlet has room again (and the hint)
             return;
         }
 
         await state.WriteOrRollbackAsync(this);
+        PublishHint();
     }
 
     public async Task AppendJobEvent(JobEvent jobEvent)
@@ -500,12 +556,8 @@ public sealed class OutletGrain(
         await Commit(); // the score ranks dispatch candidates, so every silo's index must see it
     }
 
-    private static ImmutableArray<Unavailability> Evaluate(OutletListing listing, JobRequirement job, DateOnly today, int booked)
-    {
-        var reasons = DispatchRules.StandingReasons(listing, job, today);
-        var capacity = DispatchRules.CapacityReason(booked, listing.Profile.DailyCapacity, today);
-        return capacity is null ? reasons : reasons.Add(capacity);
-    }
+    private static ImmutableArray<Unavailability> Evaluate(OutletListing listing, JobRequirement job, DateOnly today, int booked) =>
+        OutletAvailability.ReasonsFor(listing, job, today, booked);
 
     private void ForgetBookingsBefore(DateOnly cutoff)
     {
@@ -555,6 +607,7 @@ public sealed class OutletGrain(
         var listing = Listing();
         await GrainFactory.GetGrain<IOutletDirectoryGrain>(OutletDirectoryShards.ShardOf(OutletId)).Publish(listing);
         index.Apply([listing]);
+        PublishHint();
         return listing;
     }
 }

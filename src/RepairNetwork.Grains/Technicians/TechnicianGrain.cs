@@ -28,6 +28,12 @@ public sealed class TechnicianState
     [Id(1)] public long Version { get; set; }
 }
 
+/// <remarks>
+/// Collected after 2 idle minutes instead of Orleans' default 15: a technician is read when edited,
+/// not per job (its outlet's roster serves dispatch), so importing a large network need not keep every
+/// technician in memory.
+/// </remarks>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class TechnicianGrain(
     [PersistentState("technician", StorageNames.Repair)] IPersistentState<TechnicianState> state) : Grain, ITechnicianGrain
 {

@@ -12,15 +12,23 @@ namespace RepairNetwork.Server.Demo;
 /// With <c>--demo</c>: loads about 2,000 outlets at real Chinese cities and their technicians
 /// (DemoData/, derived from GeoNames) through the same validation and grains as the API. Creates are
 /// idempotent, so restarting with <c>--demo</c> changes nothing, except that demo outlets stored before
-/// the demo file had regions get their region added.
+/// the demo file had regions get their region added. <c>--Demo:Folder=DIR</c> loads outlets-cn.csv and
+/// technicians-cn.csv from another folder instead (e.g. a 50,000-outlet benchmark network made by
+/// tools/demo-data/generate.py), through the same grains, 32 at a time.
 /// </summary>
-public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnvironment environment, ILogger<DemoNetworkLoader> logger) : BackgroundService
+public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnvironment environment, IConfiguration configuration, ILogger<DemoNetworkLoader> logger) : BackgroundService
 {
     private const int Concurrency = 32;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "DemoData");
+        var configured = configuration["Demo:Folder"];
+        if (!string.IsNullOrEmpty(configured) && !Directory.Exists(configured))
+        {
+            throw new InvalidOperationException($"Demo:Folder '{configured}' does not exist");
+        }
+
+        var folder = string.IsNullOrEmpty(configured) ? Path.Combine(AppContext.BaseDirectory, "DemoData") : Path.GetFullPath(configured);
         if (!Directory.Exists(folder))
         {
             folder = Path.Combine(environment.ContentRootPath, "DemoData");

@@ -39,7 +39,11 @@ public static class SiloExtensions
             if (storage.Mode == StorageMode.Memory)
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
-                silo.AddMemoryGrainStorage(StorageNames.Repair);
+                // The same Orleans binary format as on PostgreSQL: the memory provider's default JSON
+                // serializer cannot rebuild our immutable records (e.g. an outlet's time zone), so a grain
+                // collected while idle could not be activated again; the binary form is also far smaller.
+                silo.AddMemoryGrainStorage(StorageNames.Repair, options => options.Configure<IServiceProvider>((o, services) =>
+                    o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services)));
                 silo.UseInMemoryReminderService();
                 return;
             }

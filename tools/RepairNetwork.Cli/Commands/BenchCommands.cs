@@ -11,7 +11,8 @@ namespace RepairNetwork.Cli.Commands;
 /// <summary>
 /// <c>rn bench lookups|baseline|compare</c>: closed-loop load on nearest-outlet lookups, against the
 /// server (<c>FindNearestOutlets</c>) and against a PostGIS KNN query on the same outlets, with the
-/// same seeded point sequence, capability filter, limit and concurrency. See docs/benchmarks.md.
+/// same seeded point sequence, capability filter, limit and concurrency; <c>rn bench dispatch</c>:
+/// open-loop order creation at a fixed rate. See docs/benchmarks.md.
 /// </summary>
 internal static class BenchCommands
 {
@@ -27,11 +28,12 @@ internal static class BenchCommands
         ["geometry"] = BaselineQuery.Geometry,
     };
 
-    public static Command Create(CliApp app) => new("bench", "Load tests: nearest-outlet lookups against the server and against a PostGIS baseline")
+    public static Command Create(CliApp app) => new("bench", "Load tests: nearest-outlet lookups against the server and against a PostGIS baseline; order dispatch at a fixed rate")
     {
         Lookups(app),
         Baseline(),
         Compare(app),
+        Dispatch(app),
     };
 
     /// <summary>The options every lookup benchmark shares.</summary>
@@ -244,6 +246,70 @@ internal static class BenchCommands
             PrintComparison(ours, theirs);
             return ours.Errors + theirs.Errors > 0 ? 1 : 0;
         })));
+        return command;
+    }
+
+    private static Command Dispatch(CliApp app)
+    {
+        var load = new LoadOptions(defaultConcurrency: 1);
+        var rate = new Option<int>("--rate") { Description = "Orders started per second, whatever the server's latency (open loop)", DefaultValueFactory = _ => 1000 };
+        rate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
+            {
+                r.AddError("--rate must be between 1 and 100000");
+            }
+        });
+        var warmUp = new Option<int>("--warm-up") { Description = "Seconds at the same rate before measuring (not counted)", DefaultValueFactory = _ => 5 };
+        warmUp.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 600)
+            {
+                r.AddError("--warm-up must be between 0 and 600 seconds");
+            }
+        });
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Client bound on orders in flight; orders due beyond it are counted as not sent", DefaultValueFactory = _ => 5000 };
+        maxInFlight.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
+            {
+                r.AddError("--max-in-flight must be between 1 and 100000");
+            }
+        });
+        var mode = Names.Choice("--mode", "Service mode of the orders", Names.ServiceModes, defaultValue: "carry-in");
+        var command = new Command(
+            "dispatch",
+            "Create repair orders at a fixed rate (open loop) at seeded population-weighted points and report sustained orders/s and latency "
+            + "(from when each order was due). Every order is real: it is dispatched and stored. Use a token allowed to create orders "
+            + "(hq or call_center) and raise its rate limit (e.g. --RateLimit:Roles:hq:PermitsPerSecond=1000000 --RateLimit:Roles:hq:Burst=1000000).");
+        foreach (var option in new Option[] { load.Duration, load.Capability, load.Points, load.Seed, load.Cities, rate, warmUp, maxInFlight, mode })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(CliApp.Guard(async (r, ct) =>
+        {
+            var points = load.PointsFor(r);
+            var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
+            var capability = r.GetValue(load.Capability) ?? "phone.screen";
+            var serviceMode = ServiceMode(r, mode);
+            Tables.Line(string.Create(
+                CultureInfo.InvariantCulture,
+                $"CreateRepairOrder against {Server(app, r)}: {r.GetValue(rate):N0} orders/s for {r.GetValue(load.Duration)} s after {r.GetValue(warmUp)} s warm-up, capability {capability}, {Names.Of(serviceMode)}, at most {r.GetValue(maxInFlight):N0} in flight"));
+            Tables.Line($"points: {points.Description}");
+            var result = await DispatchBench.Run(
+                client,
+                points,
+                capability,
+                serviceMode,
+                r.GetValue(rate),
+                TimeSpan.FromSeconds(r.GetValue(warmUp)),
+                TimeSpan.FromSeconds(r.GetValue(load.Duration)),
+                r.GetValue(maxInFlight),
+                ct);
+            DispatchBench.Print(result);
+            return result.Errors > 0 ? 1 : 0;
+        }));
         return command;
     }
 
