@@ -77,7 +77,10 @@ public abstract class ClusterFixtureBase<TConfigurator> : IAsyncLifetime where T
 
     protected static void ConfigureSilo(ISiloBuilder siloBuilder, FakeTimeProvider clock)
     {
-        siloBuilder.AddMemoryGrainStorage(StorageNames.Repair);
+        // Binary grain state as the server uses (SiloExtensions): the memory provider's default JSON cannot
+        // rebuild an outlet's time zone, and grains collected while the fake clock races ahead reactivate.
+        siloBuilder.AddMemoryGrainStorage(StorageNames.Repair, options => options.Configure<IServiceProvider>((o, services) =>
+            o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<Orleans.Storage.OrleansGrainStorageSerializer>(services)));
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(500));
         siloBuilder.Services.Configure<Orders.DispatchOptions>(o =>
