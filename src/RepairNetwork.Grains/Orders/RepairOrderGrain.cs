@@ -23,7 +23,8 @@ public interface IRepairOrderGrain : IGrainWithStringKey
     /// Creates and dispatches the order. A retry with the same request returns the order (finishing a
     /// dispatch that was interrupted); a different request under the same id is ALREADY_EXISTS.
     /// </summary>
-    Task<RepairOrder> Create(RepairRequest request, Actor by);
+    /// <param name="preferredOutletId">An outlet planned ahead (batch routing): offered the job first if it can still take it.</param>
+    Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null);
 
     [ReadOnly]
     Task<RepairOrder> Get();
@@ -100,9 +101,25 @@ public sealed class RepairOrderGrain(
 
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The outlet a create named as planned; used by that create's first dispatch only.</summary>
+    private string? _preferredOutlet;
+
     private string OrderId => this.GetPrimaryKeyString();
 
-    public async Task<RepairOrder> Create(RepairRequest request, Actor by)
+    public async Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null)
+    {
+        _preferredOutlet = preferredOutletId;
+        try
+        {
+            return await CreateAndSettle(request, by);
+        }
+        finally
+        {
+            _preferredOutlet = null;
+        }
+    }
+
+    private async Task<RepairOrder> CreateAndSettle(RepairRequest request, Actor by)
     {
         if (state.State.Order is { } existing)
         {
@@ -402,7 +419,8 @@ public sealed class RepairOrderGrain(
 
     private async Task<RepairOrder> Dispatch(RepairOrder order)
     {
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets);
+        var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet : null;
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets, preferred);
         var now = clock.GetUtcNow();
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now)
