@@ -10,7 +10,11 @@ public readonly record struct RouteCandidate(string OutletId, double DistanceKm)
 /// One job of a routing batch: its priority (higher is routed first), its candidate outlets nearest
 /// first, and, when there are none, why not (in words for headquarters).
 /// </summary>
-public sealed record RoutingJob(int Priority, ImmutableArray<RouteCandidate> Candidates, string NoCandidateReason = "");
+public sealed record RoutingJob(int Priority, ImmutableArray<RouteCandidate> Candidates, string NoCandidateReason = "")
+{
+    /// <summary>Distance to the nearest outlet passing every standing rule, full or not: the job's lower bound.</summary>
+    public double? NearestCapableKm { get; init; }
+}
 
 /// <summary>Why a routed job has no outlet.</summary>
 public enum RouteFailureCode

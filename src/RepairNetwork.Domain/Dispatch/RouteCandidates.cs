@@ -20,6 +20,7 @@ public static class RouteCandidates
         var eligible = 0;
         var examined = 0;
         NearbyOutlet? firstRefused = null;
+        double? nearestCapable = null;
         ImmutableArray<Unavailability> firstReasons = [];
         foreach (var nearby in index.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxDistanceKm))
         {
@@ -31,6 +32,7 @@ public static class RouteCandidates
             var listing = nearby.Listing;
             var today = listing.Profile.Hours.LocalDate(now);
             var reasons = DispatchRules.StandingReasons(listing, job, today);
+            nearestCapable ??= reasons.IsEmpty ? nearby.DistanceKm : null;
             if (reasons.IsEmpty && listing.FullOn == today)
             {
                 reasons = [DispatchRules.CapacityReason(listing.Profile.DailyCapacity, listing.Profile.DailyCapacity, today)!];
@@ -63,6 +65,6 @@ public static class RouteCandidates
             : firstRefused is { } refused
                 ? $"none of the {Math.Min(examined, maxExamined)} nearest outlets offering {job.Capability} within {maxDistanceKm:0} km can take the job; nearest: {refused.Listing.OutletId} at {refused.DistanceKm:0.0} km ({string.Join("; ", firstReasons.Select(r => r.Message))})"
                 : $"no outlet offering {job.Capability} ({DispatchRules.Describe(job.Mode)}) within {maxDistanceKm:0} km";
-        return new RoutingJob(priority, found.ToImmutable(), reason);
+        return new RoutingJob(priority, found.ToImmutable(), reason) { NearestCapableKm = nearestCapable };
     }
 }
