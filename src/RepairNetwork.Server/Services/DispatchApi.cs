@@ -140,8 +140,13 @@ public sealed class DispatchApi(BatchPlanner planner, IGrainFactory grains) : Ap
                 _loads[outletId] = (_loads.GetValueOrDefault(outletId).Assigned, before);
             }
 
-            // Priority first, also when orders are created and results sent.
-            var order = Enumerable.Range(0, _window.Count).OrderByDescending(i => _window[i].Job.Priority).ThenBy(i => i).ToList();
+            // Planned jobs first, so that the orders of jobs the plan could not place (dispatched the
+            // normal way) cannot take a slot the plan gave to another job; priority first within each.
+            var order = Enumerable.Range(0, _window.Count)
+                .OrderByDescending(i => plan.Jobs[i].Decision.Assigned)
+                .ThenByDescending(i => _window[i].Job.Priority)
+                .ThenBy(i => i)
+                .ToList();
             foreach (var chunk in order.Chunk(ResultsPerMessage))
             {
                 var results = new Api.RouteResult[chunk.Length];
