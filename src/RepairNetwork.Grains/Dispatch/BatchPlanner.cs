@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
@@ -15,8 +16,15 @@ public sealed record BatchJob(JobRequirement Job, int Priority);
 /// <summary>The plan for one job of a window.</summary>
 public readonly record struct PlannedJob(RouteDecision Decision, double? NearestCapableKm);
 
-/// <summary>The plan for a window, with the capacity each involved outlet had left when it was read.</summary>
-public sealed record WindowPlan(PlannedJob[] Jobs, IReadOnlyDictionary<string, int> CapacityBefore);
+/// <summary>The plan for a window, with the capacity each involved outlet had left when it was read, and where the time went.</summary>
+public sealed record WindowPlan(PlannedJob[] Jobs, IReadOnlyDictionary<string, int> CapacityBefore)
+{
+    public TimeSpan FindingCandidates { get; init; }
+
+    public TimeSpan ReadingCapacity { get; init; }
+
+    public TimeSpan Assigning { get; init; }
+}
 
 /// <summary>
 /// Plans a window of a routing batch: candidates from this silo's outlet index (every standing rule,
@@ -38,15 +46,21 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
         var now = clock.GetUtcNow();
         var maxExamined = settings.MaxOutletsExamined;
         var routing = new RoutingJob[jobs.Count];
+        var finding = Stopwatch.StartNew();
+        var reading = new Stopwatch();
         Parallel.For(0, jobs.Count, j =>
         {
             var (job, priority) = jobs[j];
             routing[j] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), 0, candidatesPerJob, maxExamined);
         });
 
+        finding.Stop();
         var capacity = new Dictionary<string, int>(StringComparer.Ordinal);
         var capacityBefore = new Dictionary<string, int>(StringComparer.Ordinal);
+        reading.Start();
         await ReadCapacity(routing, capacity, capacityBefore, taken);
+        reading.Stop();
+        var assigning = new Stopwatch();
 
         var decisions = new RouteDecision[jobs.Count];
         foreach (var priorityClass in Enumerable.Range(0, jobs.Count).GroupBy(j => jobs[j].Priority).OrderByDescending(g => g.Key))
@@ -57,7 +71,9 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
             var asked = members.Select(_ => candidatesPerJob).ToList();
             while (true)
             {
+                assigning.Start();
                 var planned = BatchRouter.Plan(current, capacity);
+                assigning.Stop();
                 var retry = new List<int>();
                 for (var i = 0; i < members.Count; i++)
                 {
@@ -80,6 +96,7 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
 
                 // Every candidate so far is full: the next nearest ones, as far as dispatch would look.
                 var more = new RoutingJob[retry.Count];
+                finding.Start();
                 asked = retry.Select(j => Math.Min(candidatesPerJob, maxExamined - considered[j])).ToList();
                 Parallel.For(0, retry.Count, i =>
                 {
@@ -87,12 +104,15 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
                     var (job, priority) = jobs[j];
                     more[i] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), considered[j], asked[i], maxExamined);
                 });
+                finding.Stop();
                 for (var i = 0; i < retry.Count; i++)
                 {
                     considered[retry[i]] += more[i].Candidates.Length;
                 }
 
+                reading.Start();
                 await ReadCapacity(more, capacity, capacityBefore, taken);
+                reading.Stop();
                 members = retry;
                 current = [.. more];
                 if (more.All(m => m.Candidates.IsEmpty))
@@ -114,7 +134,12 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
             }
         }
 
-        return new WindowPlan([.. Enumerable.Range(0, jobs.Count).Select(j => new PlannedJob(decisions[j], routing[j].NearestCapableKm))], capacityBefore);
+        return new WindowPlan([.. Enumerable.Range(0, jobs.Count).Select(j => new PlannedJob(decisions[j], routing[j].NearestCapableKm))], capacityBefore)
+        {
+            FindingCandidates = finding.Elapsed,
+            ReadingCapacity = reading.Elapsed,
+            Assigning = assigning.Elapsed,
+        };
     }
 
     /// <summary>Live capacity left today of every candidate outlet not read yet in this window.</summary>

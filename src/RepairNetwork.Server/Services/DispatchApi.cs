@@ -16,7 +16,7 @@ namespace RepairNetwork.Server.Services;
 /// <see cref="BatchPlanner"/> and (unless a dry run) turned into repair orders offered to their
 /// planned outlets; results stream back per window, then a closing report.
 /// </summary>
-public sealed class DispatchApi(BatchPlanner planner, IGrainFactory grains) : Api.DispatchService.DispatchServiceBase
+public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grains, ILogger<DispatchApi> logger) : Api.DispatchService.DispatchServiceBase
 {
     /// <summary>Results per response message.</summary>
     public const int ResultsPerMessage = 1_000;
@@ -34,7 +34,7 @@ public sealed class DispatchApi(BatchPlanner planner, IGrainFactory grains) : Ap
 
         var settings = DispatchMapping.ToSettings(requestStream.Current);
         var actor = LifecycleMapping.ToActor(Caller.From(context.GetHttpContext().User) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "a valid bearer token is required")));
-        var run = new BatchRun(settings, planner, grains, actor, responseStream, ct);
+        var run = new BatchRun(settings, planner, grains, actor, responseStream, this, ct);
 
         while (await requestStream.MoveNext(ct))
         {
@@ -68,7 +68,10 @@ public sealed class DispatchApi(BatchPlanner planner, IGrainFactory grains) : Ap
     }
 
     /// <summary>One batch in progress: the open window, what was planned, and the tally for the report.</summary>
-    private sealed class BatchRun(RouteBatchSettings settings, BatchPlanner planner, IGrainFactory grains, Actor actor, IServerStreamWriter<Api.RouteBatchResponse> responses, CancellationToken ct)
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} window {Window}: {Jobs} jobs planned in {FindingMs:0} ms finding candidates, {ReadingMs:0} ms reading the capacity of {Outlets} outlets, {AssigningMs:0} ms assigning")]
+    private partial void LogWindow(string batchId, int window, int jobs, double findingMs, double readingMs, int outlets, double assigningMs);
+
+    private sealed class BatchRun(RouteBatchSettings settings, BatchPlanner planner, IGrainFactory grains, Actor actor, IServerStreamWriter<Api.RouteBatchResponse> responses, DispatchApi api, CancellationToken ct)
     {
         private readonly List<RouteJobInput> _window = [];
         private readonly List<Api.RouteResult> _rejected = [];
@@ -135,6 +138,7 @@ public sealed class DispatchApi(BatchPlanner planner, IGrainFactory grains) : Ap
             _planning.Start();
             var plan = await planner.Plan([.. _window.Select(j => j.Job)], settings.CandidatesPerJob, _plannedEarlier);
             _planning.Stop();
+            api.LogWindow(settings.BatchId, window, _window.Count, plan.FindingCandidates.TotalMilliseconds, plan.ReadingCapacity.TotalMilliseconds, plan.CapacityBefore.Count, plan.Assigning.TotalMilliseconds);
             foreach (var (outletId, before) in plan.CapacityBefore)
             {
                 _loads[outletId] = (_loads.GetValueOrDefault(outletId).Assigned, before);
