@@ -139,15 +139,25 @@ public sealed class BatchRouterTests
         ]);
         var job = new JobRequirement { Capability = "phone.screen", Mode = ServiceMode.CarryIn, CustomerLocation = Shanghai };
 
-        var found = RouteCandidates.Find(index, job, priority: 2, now, maxDistanceKm: 200, skip: 0, take: 8, maxExamined: 50);
-        var rest = RouteCandidates.Find(index, job, priority: 2, now, maxDistanceKm: 200, skip: 1, take: 8, maxExamined: 50);
-        var none = RouteCandidates.Find(index, job with { Capability = "tv.panel" }, priority: 0, now, maxDistanceKm: 200, skip: 0, take: 8, maxExamined: 50);
-        var refused = RouteCandidates.Find(index, job, priority: 0, now, maxDistanceKm: 2.5, skip: 0, take: 8, maxExamined: 50);
+        var found = RouteCandidates.Find(index, job, priority: 2, now, maxDistanceKm: 200, take: 8, maxCapable: 50);
+        var nearestOnly = RouteCandidates.Find(index, job, priority: 2, now, maxDistanceKm: 200, take: 1, maxCapable: 50);
+        var midFull = RouteCandidates.Find(index, job, priority: 2, now, maxDistanceKm: 200, take: 8, maxCapable: 50, hasRoom: l => l.OutletId != "mid");
+        var allFull = RouteCandidates.Find(index, job, priority: 2, now, maxDistanceKm: 200, take: 8, maxCapable: 50, hasRoom: _ => false);
+        var none = RouteCandidates.Find(index, job with { Capability = "tv.panel" }, priority: 0, now, maxDistanceKm: 200, take: 8, maxCapable: 50);
+        var refused = RouteCandidates.Find(index, job, priority: 0, now, maxDistanceKm: 2.5, take: 8, maxCapable: 50);
 
         Assert.Equal(["mid", "far"], found.Candidates.Select(c => c.OutletId));
         Assert.Equal(2, found.Priority);
-        Assert.Equal(["far"], rest.Candidates.Select(c => c.OutletId));
+        Assert.Equal(found.Candidates[0].DistanceKm, found.NearestCapableKm);
+        Assert.Equal(["mid"], nearestOnly.Candidates.Select(c => c.OutletId));
+        Assert.Equal(["far"], midFull.Candidates.Select(c => c.OutletId));
+        Assert.Equal(found.Candidates[0].DistanceKm, midFull.NearestCapableKm); // the lower bound ignores capacity
+        Assert.Empty(allFull.Candidates);
+        Assert.True(allFull.AllFull);
+        Assert.Equal(RouteFailureCode.CapacityFull, BatchRouter.Plan([allFull], new Dictionary<string, int>())[0].Failure);
+        Assert.Contains("are full today", allFull.NoCandidateReason);
         Assert.Empty(none.Candidates);
+        Assert.False(none.AllFull);
         Assert.Contains("no outlet offering tv.panel", none.NoCandidateReason);
         Assert.Contains("near-paused", refused.NoCandidateReason);
         Assert.Contains("paused", refused.NoCandidateReason);

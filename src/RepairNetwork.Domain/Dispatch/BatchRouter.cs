@@ -14,6 +14,9 @@ public sealed record RoutingJob(int Priority, ImmutableArray<RouteCandidate> Can
 {
     /// <summary>Distance to the nearest outlet passing every standing rule, full or not: the job's lower bound.</summary>
     public double? NearestCapableKm { get; init; }
+
+    /// <summary>No candidates because every capable outlet looked at is full (not because none is capable).</summary>
+    public bool AllFull { get; init; }
 }
 
 /// <summary>Why a routed job has no outlet.</summary>
@@ -201,8 +204,8 @@ public static class BatchRouter
     {
         if (job.Candidates.IsEmpty)
         {
-            return new RouteDecision(null, 0, RouteFailureCode.NoCapableOutlet,
-                job.NoCandidateReason.Length > 0 ? job.NoCandidateReason : "no capable outlet within reach");
+            return new RouteDecision(null, 0, job.AllFull ? RouteFailureCode.CapacityFull : RouteFailureCode.NoCapableOutlet,
+                job.NoCandidateReason.Length > 0 ? job.NoCandidateReason : job.AllFull ? "every capable outlet within reach is full today" : "no capable outlet within reach");
         }
 
         var nearest = job.Candidates[0];

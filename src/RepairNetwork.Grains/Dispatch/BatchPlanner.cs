@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Orders;
 using RepairNetwork.Grains.Outlets;
@@ -38,103 +39,95 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
     /// <summary>Outlet grains asked for their load at once.</summary>
     public const int LoadReadParallelism = 64;
 
+    /// <summary>Rounds of re-routing jobs whose candidates all filled up, before they are left unassigned.</summary>
+    public const int MaxRounds = 12;
+
     /// <param name="taken">Capacity already used per outlet by earlier windows that booked nothing (dry runs); subtracted from live capacity.</param>
     public async Task<WindowPlan> Plan(IReadOnlyList<BatchJob> jobs, int candidatesPerJob, IReadOnlyDictionary<string, int> taken)
     {
         var settings = options.Value;
         var snapshot = index.Current;
         var now = clock.GetUtcNow();
-        var maxExamined = settings.MaxOutletsExamined;
-        var routing = new RoutingJob[jobs.Count];
-        var finding = Stopwatch.StartNew();
+        var maxCapable = settings.MaxOutletsExamined;
+        var finding = new Stopwatch();
         var reading = new Stopwatch();
-        Parallel.For(0, jobs.Count, j =>
-        {
-            var (job, priority) = jobs[j];
-            routing[j] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), 0, candidatesPerJob, maxExamined);
-        });
-
-        finding.Stop();
-        var capacity = new Dictionary<string, int>(StringComparer.Ordinal);
-        var capacityBefore = new Dictionary<string, int>(StringComparer.Ordinal);
-        reading.Start();
-        await ReadCapacity(routing, capacity, capacityBefore, taken);
-        reading.Stop();
         var assigning = new Stopwatch();
 
+        // Per window, each outlet's local day and, per capability and mode, whether it passes the
+        // standing rules: computed once per outlet instead of once per job and outlet. On-site jobs
+        // depend on where the customer is, so they are checked each time.
+        var localDays = new ConcurrentDictionary<OutletListing, DateOnly>(ReferenceEqualityComparer.Instance);
+        var standingCache = new ConcurrentDictionary<(string OutletId, string Capability, ServiceMode Mode), bool>();
+        DateOnly LocalDay(OutletListing listing) => localDays.GetOrAdd(listing, l => l.Profile.Hours.LocalDate(now));
+        bool Standing(OutletListing listing, JobRequirement job) => job.Mode == ServiceMode.OnSite
+            ? DispatchRules.StandingReasons(listing, job, LocalDay(listing)).IsEmpty
+            : standingCache.GetOrAdd((listing.OutletId, job.Capability, job.Mode), _ => DispatchRules.StandingReasons(listing, job, LocalDay(listing)).IsEmpty);
+
+        var capacity = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var capacityBefore = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool HasRoom(OutletListing listing) => capacity.TryGetValue(listing.OutletId, out var left) ? left > 0 : listing.FullOn != LocalDay(listing);
+
+        RoutingJob[] Find(IReadOnlyList<int> which)
+        {
+            finding.Start();
+            var found = new RoutingJob[which.Count];
+            Parallel.For(0, which.Count, i =>
+            {
+                var (job, priority) = jobs[which[i]];
+                found[i] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), candidatesPerJob, maxCapable, l => Standing(l, job), HasRoom);
+            });
+            finding.Stop();
+            return found;
+        }
+
+        async Task Read(IEnumerable<RoutingJob> routed)
+        {
+            reading.Start();
+            await ReadCapacity(routed, capacity, capacityBefore, taken);
+            reading.Stop();
+        }
+
+        var all = Enumerable.Range(0, jobs.Count).ToList();
+        var routing = Find(all);
+        await Read(routing);
+
         var decisions = new RouteDecision[jobs.Count];
-        foreach (var priorityClass in Enumerable.Range(0, jobs.Count).GroupBy(j => jobs[j].Priority).OrderByDescending(g => g.Key))
+        foreach (var priorityClass in all.GroupBy(j => jobs[j].Priority).OrderByDescending(g => g.Key))
         {
             var members = priorityClass.ToList();
-            var considered = members.ToDictionary(j => j, j => routing[j].Candidates.Length);
             var current = members.Select(j => routing[j]).ToList();
-            var asked = members.Select(_ => candidatesPerJob).ToList();
-            while (true)
+            for (var round = 1; ; round++)
             {
                 assigning.Start();
                 var planned = BatchRouter.Plan(current, capacity);
-                assigning.Stop();
                 var retry = new List<int>();
                 for (var i = 0; i < members.Count; i++)
                 {
-                    var j = members[i];
-                    decisions[j] = planned[i];
+                    decisions[members[i]] = planned[i];
                     if (planned[i].Assigned)
                     {
                         capacity[planned[i].OutletId!]--;
                     }
-                    else if (planned[i].Failure == RouteFailureCode.CapacityFull && current[i].Candidates.Length == asked[i] && considered[j] < maxExamined)
+                    else if (planned[i].Failure == RouteFailureCode.CapacityFull && !current[i].Candidates.IsEmpty)
                     {
-                        retry.Add(j);
+                        retry.Add(members[i]); // its candidates filled up: look again past them
                     }
                 }
 
-                if (retry.Count == 0)
+                assigning.Stop();
+                if (retry.Count == 0 || round == MaxRounds)
                 {
                     break;
                 }
 
-                // Every candidate so far is full: the next nearest ones, as far as dispatch would look.
-                var more = new RoutingJob[retry.Count];
-                finding.Start();
-                asked = retry.Select(j => Math.Min(candidatesPerJob, maxExamined - considered[j])).ToList();
-                Parallel.For(0, retry.Count, i =>
-                {
-                    var j = retry[i];
-                    var (job, priority) = jobs[j];
-                    more[i] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), considered[j], asked[i], maxExamined);
-                });
-                finding.Stop();
-                for (var i = 0; i < retry.Count; i++)
-                {
-                    considered[retry[i]] += more[i].Candidates.Length;
-                }
-
-                reading.Start();
-                await ReadCapacity(more, capacity, capacityBefore, taken);
-                reading.Stop();
+                var more = Find(retry);
+                await Read(more);
                 members = retry;
                 current = [.. more];
-                if (more.All(m => m.Candidates.IsEmpty))
-                {
-                    break;
-                }
-            }
-
-            foreach (var j in priorityClass)
-            {
-                if (decisions[j].Failure == RouteFailureCode.CapacityFull && routing[j].Candidates.Length > 0)
-                {
-                    var nearest = routing[j].Candidates[0];
-                    decisions[j] = decisions[j] with
-                    {
-                        FailureReason = $"all {considered[j]} nearest capable outlets are full today; nearest: {nearest.OutletId} at {nearest.DistanceKm:0.0} km",
-                    };
-                }
             }
         }
 
-        return new WindowPlan([.. Enumerable.Range(0, jobs.Count).Select(j => new PlannedJob(decisions[j], routing[j].NearestCapableKm))], capacityBefore)
+        return new WindowPlan([.. all.Select(j => new PlannedJob(decisions[j], routing[j].NearestCapableKm))], capacityBefore)
         {
             FindingCandidates = finding.Elapsed,
             ReadingCapacity = reading.Elapsed,
@@ -143,7 +136,7 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
     }
 
     /// <summary>Live capacity left today of every candidate outlet not read yet in this window.</summary>
-    private async Task ReadCapacity(IEnumerable<RoutingJob> jobs, Dictionary<string, int> capacity, Dictionary<string, int> capacityBefore, IReadOnlyDictionary<string, int> taken)
+    private async Task ReadCapacity(IEnumerable<RoutingJob> jobs, ConcurrentDictionary<string, int> capacity, Dictionary<string, int> capacityBefore, IReadOnlyDictionary<string, int> taken)
     {
         var unread = jobs.SelectMany(j => j.Candidates).Select(c => c.OutletId).Where(o => !capacity.ContainsKey(o)).Distinct(StringComparer.Ordinal).ToList();
         var read = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
