@@ -25,6 +25,9 @@ public sealed record WindowPlan(PlannedJob[] Jobs, IReadOnlyDictionary<string, i
     public TimeSpan ReadingCapacity { get; init; }
 
     public TimeSpan Assigning { get; init; }
+
+    /// <summary>Most rounds any priority class needed (re-routing jobs whose candidates filled up).</summary>
+    public int Rounds { get; init; }
 }
 
 /// <summary>
@@ -46,7 +49,11 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
     public async Task<WindowPlan> Plan(IReadOnlyList<BatchJob> jobs, int candidatesPerJob, IReadOnlyDictionary<string, int> taken)
     {
         var settings = options.Value;
-        var snapshot = index.Current;
+        // A compact copy of this silo's index for the window: every outlet in the tree, none in the
+        // small overlay of recent changes, which every search scans in full. Thousands of searches
+        // per window make the rebuild (milliseconds) worth it.
+        var live = index.Current;
+        var snapshot = live.Count >= OutletSpatialIndex.RebuildThreshold ? OutletSpatialIndex.Empty.With(live.InIdOrder(null)) : live;
         var now = clock.GetUtcNow();
         var maxCapable = settings.MaxOutletsExamined;
         var finding = new Stopwatch();
@@ -67,14 +74,14 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
         var capacityBefore = new Dictionary<string, int>(StringComparer.Ordinal);
         bool HasRoom(OutletListing listing) => capacity.TryGetValue(listing.OutletId, out var left) ? left > 0 : listing.FullOn != LocalDay(listing);
 
-        RoutingJob[] Find(IReadOnlyList<int> which)
+        RoutingJob[] Find(IReadOnlyList<int> which, int take)
         {
             finding.Start();
             var found = new RoutingJob[which.Count];
             Parallel.For(0, which.Count, i =>
             {
                 var (job, priority) = jobs[which[i]];
-                found[i] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), candidatesPerJob, maxCapable, l => Standing(l, job), HasRoom);
+                found[i] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), take, maxCapable, l => Standing(l, job), HasRoom);
             });
             finding.Stop();
             return found;
@@ -88,16 +95,18 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
         }
 
         var all = Enumerable.Range(0, jobs.Count).ToList();
-        var routing = Find(all);
+        var routing = Find(all, candidatesPerJob);
         await Read(routing);
 
         var decisions = new RouteDecision[jobs.Count];
+        var rounds = 0;
         foreach (var priorityClass in all.GroupBy(j => jobs[j].Priority).OrderByDescending(g => g.Key))
         {
             var members = priorityClass.ToList();
             var current = members.Select(j => routing[j]).ToList();
             for (var round = 1; ; round++)
             {
+                rounds = Math.Max(rounds, round);
                 assigning.Start();
                 var planned = BatchRouter.Plan(current, capacity);
                 var retry = new List<int>();
@@ -120,7 +129,8 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
                     break;
                 }
 
-                var more = Find(retry);
+                // Twice as many candidates each round, so that few rounds are needed where most outlets are full.
+                var more = Find(retry, Math.Min(maxCapable, candidatesPerJob << Math.Min(round, 6)));
                 await Read(more);
                 members = retry;
                 current = [.. more];
@@ -129,6 +139,7 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
 
         return new WindowPlan([.. all.Select(j => new PlannedJob(decisions[j], routing[j].NearestCapableKm))], capacityBefore)
         {
+            Rounds = rounds,
             FindingCandidates = finding.Elapsed,
             ReadingCapacity = reading.Elapsed,
             Assigning = assigning.Elapsed,

@@ -68,8 +68,8 @@ public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grai
     }
 
     /// <summary>One batch in progress: the open window, what was planned, and the tally for the report.</summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} window {Window}: {Jobs} jobs planned in {FindingMs:0} ms finding candidates, {ReadingMs:0} ms reading the capacity of {Outlets} outlets, {AssigningMs:0} ms assigning")]
-    private partial void LogWindow(string batchId, int window, int jobs, double findingMs, double readingMs, int outlets, double assigningMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} window {Window}: {Jobs} jobs planned in {FindingMs:0} ms finding candidates, {ReadingMs:0} ms reading the capacity of {Outlets} outlets, {AssigningMs:0} ms assigning, {Rounds} rounds")]
+    private partial void LogWindow(string batchId, int window, int jobs, double findingMs, double readingMs, int outlets, double assigningMs, int rounds);
 
     private sealed class BatchRun(RouteBatchSettings settings, BatchPlanner planner, IGrainFactory grains, Actor actor, IServerStreamWriter<Api.RouteBatchResponse> responses, DispatchApi api, CancellationToken ct)
     {
@@ -138,7 +138,7 @@ public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grai
             _planning.Start();
             var plan = await planner.Plan([.. _window.Select(j => j.Job)], settings.CandidatesPerJob, _plannedEarlier);
             _planning.Stop();
-            api.LogWindow(settings.BatchId, window, _window.Count, plan.FindingCandidates.TotalMilliseconds, plan.ReadingCapacity.TotalMilliseconds, plan.CapacityBefore.Count, plan.Assigning.TotalMilliseconds);
+            api.LogWindow(settings.BatchId, window, _window.Count, plan.FindingCandidates.TotalMilliseconds, plan.ReadingCapacity.TotalMilliseconds, plan.CapacityBefore.Count, plan.Assigning.TotalMilliseconds, plan.Rounds);
             foreach (var (outletId, before) in plan.CapacityBefore)
             {
                 _loads[outletId] = (_loads.GetValueOrDefault(outletId).Assigned, before);
