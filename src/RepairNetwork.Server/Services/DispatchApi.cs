@@ -144,14 +144,13 @@ public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grai
                 _loads[outletId] = (_loads.GetValueOrDefault(outletId).Assigned, before);
             }
 
-            // Planned jobs first, so that the orders of jobs the plan could not place (dispatched the
-            // normal way) cannot take a slot the plan gave to another job; priority first within each.
-            var order = Enumerable.Range(0, _window.Count)
-                .OrderByDescending(i => plan.Jobs[i].Decision.Assigned)
-                .ThenByDescending(i => _window[i].Job.Priority)
-                .ThenBy(i => i)
-                .ToList();
-            foreach (var chunk in order.Chunk(ResultsPerMessage))
+            // Planned jobs first and to the end, then those the plan could not place: their orders are
+            // dispatched the normal way and must not take a slot the plan gave to another job.
+            // Priority first within each.
+            var byPriority = Enumerable.Range(0, _window.Count).OrderByDescending(i => _window[i].Job.Priority).ThenBy(i => i).ToList();
+            var planned = byPriority.Where(i => plan.Jobs[i].Decision.Assigned).Chunk(ResultsPerMessage);
+            var unplanned = byPriority.Where(i => !plan.Jobs[i].Decision.Assigned).Chunk(ResultsPerMessage);
+            foreach (var chunk in planned.Concat(unplanned))
             {
                 var results = new Api.RouteResult[chunk.Length];
                 if (settings.DryRun)
