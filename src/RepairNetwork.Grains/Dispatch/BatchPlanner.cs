@@ -104,6 +104,7 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
         {
             var members = priorityClass.ToList();
             var current = members.Select(j => routing[j]).ToList();
+            var take = candidatesPerJob;
             for (var round = 1; ; round++)
             {
                 rounds = Math.Max(rounds, round);
@@ -117,9 +118,12 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
                     {
                         capacity[planned[i].OutletId!]--;
                     }
-                    else if (planned[i].Failure == RouteFailureCode.CapacityFull && !current[i].Candidates.IsEmpty)
+                    else if (planned[i].Failure == RouteFailureCode.CapacityFull && current[i].Candidates.Length == take)
                     {
-                        retry.Add(members[i]); // its candidates filled up: look again past them
+                        // Its candidates filled up and the list was cut at `take`: outlets with room may
+                        // lie beyond. A shorter list held every outlet with room within the bound, and
+                        // capacity only goes down, so looking again would find nothing.
+                        retry.Add(members[i]);
                     }
                 }
 
@@ -129,8 +133,10 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
                     break;
                 }
 
-                // Twice as many candidates each round, so that few rounds are needed where most outlets are full.
-                var more = Find(retry, Math.Min(maxCapable, candidatesPerJob << Math.Min(round, 6)));
+                // Twice as many candidates each round (up to the outlets dispatch would look at), so that
+                // few rounds are needed where most outlets are full.
+                take = Math.Min(maxCapable, take * 2);
+                var more = Find(retry, take);
                 await Read(more);
                 members = retry;
                 current = [.. more];
