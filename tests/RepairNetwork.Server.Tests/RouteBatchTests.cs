@@ -55,13 +55,21 @@ public sealed class RouteBatchTests(ServerFixture server) : IClassFixture<Server
     private static async Task<BatchAnswer> Route(GrpcChannel channel, Api.RouteBatchStart start, params IEnumerable<Api.RouteJob>[] windows)
     {
         using var call = new Api.DispatchService.DispatchServiceClient(channel).RouteBatch();
-        await call.RequestStream.WriteAsync(new Api.RouteBatchRequest { Start = start });
-        foreach (var window in windows)
+        try
         {
-            await call.RequestStream.WriteAsync(new Api.RouteBatchRequest { Jobs = new Api.RouteJobs { Jobs = { window }, EndWindow = true } });
+            await call.RequestStream.WriteAsync(new Api.RouteBatchRequest { Start = start });
+            foreach (var window in windows)
+            {
+                await call.RequestStream.WriteAsync(new Api.RouteBatchRequest { Jobs = new Api.RouteJobs { Jobs = { window }, EndWindow = true } });
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // The server ended the call early (refused, bad start): its status comes with the responses.
         }
 
-        await call.RequestStream.CompleteAsync();
         var results = new List<Api.RouteResult>();
         Api.RouteBatchReport? report = null;
         await foreach (var message in call.ResponseStream.ReadAllAsync())
@@ -305,8 +313,16 @@ public sealed class RouteBatchTests(ServerFixture server) : IClassFixture<Server
     public async Task Jobs_before_start_and_a_second_start_are_invalid_argument()
     {
         using var call = new Api.DispatchService.DispatchServiceClient(server.Channel).RouteBatch();
-        await call.RequestStream.WriteAsync(new Api.RouteBatchRequest { Jobs = new Api.RouteJobs() });
-        await call.RequestStream.CompleteAsync();
+        try
+        {
+            await call.RequestStream.WriteAsync(new Api.RouteBatchRequest { Jobs = new Api.RouteJobs() });
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // Ended by the server: the status follows on the response stream.
+        }
+
         var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("start: ", error.Status.Detail);
@@ -314,9 +330,17 @@ public sealed class RouteBatchTests(ServerFixture server) : IClassFixture<Server
         var again = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             using var second = new Api.DispatchService.DispatchServiceClient(server.Channel).RouteBatch();
-            await second.RequestStream.WriteAsync(new Api.RouteBatchRequest { Start = Start(dryRun: true) });
-            await second.RequestStream.WriteAsync(new Api.RouteBatchRequest { Start = Start(dryRun: true) });
-            await second.RequestStream.CompleteAsync();
+            try
+            {
+                await second.RequestStream.WriteAsync(new Api.RouteBatchRequest { Start = Start(dryRun: true) });
+                await second.RequestStream.WriteAsync(new Api.RouteBatchRequest { Start = Start(dryRun: true) });
+                await second.RequestStream.CompleteAsync();
+            }
+            catch (RpcException)
+            {
+                // Ended by the server: the status follows on the response stream.
+            }
+
             while (await second.ResponseStream.MoveNext())
             {
             }
