@@ -104,6 +104,13 @@ public sealed class RepairOrderGrain(
     /// <summary>The outlet a create named as planned; used by that create's first dispatch only.</summary>
     private string? _preferredOutlet;
 
+    /// <summary>
+    /// True between storing a new order and its first dispatch in this activation: no outlet can hold
+    /// its booking yet. Any other dispatch of a Created order (a retried create after a crash between
+    /// booking and saving) first looks for a booking an earlier attempt made.
+    /// </summary>
+    private bool _dispatchingFirstTime;
+
     private string OrderId => this.GetPrimaryKeyString();
 
     public async Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null)
@@ -134,6 +141,7 @@ public sealed class RepairOrderGrain(
         var policy = await GrainFactory.GetGrain<ICategoryPolicyGrain>(request.Product.Category).Get();
         var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow());
         await Commit(order);
+        _dispatchingFirstTime = true;
         return await Settle(order);
     }
 
@@ -419,8 +427,11 @@ public sealed class RepairOrderGrain(
 
     private async Task<RepairOrder> Dispatch(RepairOrder order)
     {
+        // Any dispatch but the very first one of a new order may follow one whose outcome was lost.
+        var resuming = !_dispatchingFirstTime || order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned;
+        _dispatchingFirstTime = false;
         var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet : null;
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming: order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned, order.ExcludedOutlets, preferred);
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, resuming, order.ExcludedOutlets, preferred);
         var now = clock.GetUtcNow();
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now)
