@@ -18,6 +18,8 @@ public static class GrainServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<OutletLocator>();
+        services.AddSingleton<Dispatch.BatchPlanner>();
+        services.AddSingleton<Network.NetworkStatsReader>();
         services.AddOptions<DispatchOptions>();
         services.AddOptions<OutletIndexOptions>();
         return services;

@@ -27,6 +27,8 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     PartCommands.Create(app),
     PolicyCommands.Create(app),
     SlaCommands.Create(app),
+    RouteCommands.Route(app),
+    RouteCommands.Stats(app),
     BenchCommands.Create(app),
 };
 

@@ -86,7 +86,11 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// an outlet may already hold its booking, so that booking is found and kept instead of booking a
     /// second outlet. Costs one read per nearby candidate, on this rare path only.
     /// </param>
-    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null)
+    /// <param name="preferredOutletId">
+    /// An outlet chosen ahead (a routing batch's plan): booked first if it can still take the job,
+    /// otherwise the job is dispatched as usual. Not used for jobs that name parts (batch jobs name none).
+    /// </param>
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null)
     {
         var settings = options.Value;
         var maxKm = settings.MaxDistanceKm(job.Mode);
@@ -108,6 +112,11 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
             // The booking survived but the parts cannot be held: give it up and dispatch afresh.
             await grains.GetGrain<IOutletGrain>(kept.Listing.OutletId).ReleaseBooking(orderId);
+        }
+
+        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, maxKm) is { } planned)
+        {
+            return new DispatchOutcome(planned, [], string.Empty);
         }
 
         var candidates = DispatchRanking.Rank(index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm), settings.QualityTieBreakKm);
@@ -268,6 +277,33 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         }
 
         return null;
+    }
+
+    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, double maxKm)
+    {
+        if (index.Current.Find(outletId) is not { } listing || !listing.Profile.OffersCapability(job.Capability))
+        {
+            return null;
+        }
+
+        var distance = GreatCircle.DistanceKm(job.CustomerLocation, listing.Profile.Location);
+        if (distance > maxKm)
+        {
+            return null;
+        }
+
+        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job);
+        return booking.Booked
+            ? new Assignment
+            {
+                OutletId = outletId,
+                OutletName = booking.Listing.Profile.Name,
+                DistanceKm = distance,
+                BookedForDate = booking.LocalDate,
+                AssignedAt = clock.GetUtcNow(),
+                Explanation = $"planned by headquarters' routing batch: {outletId} at {distance:0.0} km",
+            }
+            : null;
     }
 
     private async Task<(OutletListing Listing, double DistanceKm, BookingResult Booking)?> FindExistingBooking(string orderId, JobRequirement job, double maxKm, IReadOnlyCollection<string> excludedOutlets)

@@ -23,7 +23,8 @@ public interface IRepairOrderGrain : IGrainWithStringKey
     /// Creates and dispatches the order. A retry with the same request returns the order (finishing a
     /// dispatch that was interrupted); a different request under the same id is ALREADY_EXISTS.
     /// </summary>
-    Task<RepairOrder> Create(RepairRequest request, Actor by);
+    /// <param name="preferredOutletId">An outlet planned ahead (batch routing): offered the job first if it can still take it.</param>
+    Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null);
 
     [ReadOnly]
     Task<RepairOrder> Get();
@@ -108,6 +109,9 @@ public sealed class RepairOrderGrain(
 
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The outlet a create named as planned; used by that create's first dispatch only.</summary>
+    private string? _preferredOutlet;
+
     /// <summary>
     /// True between storing a new order and its first dispatch in this activation: no outlet can hold
     /// its booking yet. Any other dispatch of a Created order (a retried create after a crash between
@@ -117,7 +121,20 @@ public sealed class RepairOrderGrain(
 
     private string OrderId => this.GetPrimaryKeyString();
 
-    public async Task<RepairOrder> Create(RepairRequest request, Actor by)
+    public async Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null)
+    {
+        _preferredOutlet = preferredOutletId;
+        try
+        {
+            return await CreateAndSettle(request, by);
+        }
+        finally
+        {
+            _preferredOutlet = null;
+        }
+    }
+
+    private async Task<RepairOrder> CreateAndSettle(RepairRequest request, Actor by)
     {
         if (state.State.Order is { } existing)
         {
@@ -433,7 +450,8 @@ public sealed class RepairOrderGrain(
         // Any dispatch but the very first one of a new order may follow one whose outcome was lost.
         var resuming = !_dispatchingFirstTime || order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned;
         _dispatchingFirstTime = false;
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets);
+        var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet : null;
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets, preferred);
         var now = clock.GetUtcNow();
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now)

@@ -71,6 +71,10 @@ public interface IOutletGrain : IGrainWithStringKey
 
     /// <summary>Adds a completion (on time or not) or a rating to the outlet's service score. Idempotent per key.</summary>
     Task RecordServiceOutcome(string key, bool? completedOnTime, int? rating);
+
+    /// <summary>Today's bookings, capacity left and open orders (batch routing, network stats).</summary>
+    [ReadOnly]
+    Task<OutletLoad> GetLoad();
 }
 
 public enum JobEventKind
@@ -227,6 +231,9 @@ public sealed class OutletState
 
     /// <summary>Increases with every booking or release stored: orders the outlet's capacity hints.</summary>
     [Id(14)] public long BookingRevision { get; set; }
+
+    /// <summary>Orders held here and not yet finished, kept from the job events (see OutletLoad.OpenOrders).</summary>
+    [Id(15)] public HashSet<string> OpenOrders { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <remarks>
@@ -454,6 +461,7 @@ public sealed class OutletGrain(
         }
 
         events.Add(jobEvent with { Sequence = ++state.State.LastJobEventSequence });
+        TrackOpenOrder(jobEvent);
         if (events.Count > JobEventsKept)
         {
             events.RemoveRange(0, events.Count - JobEventsKept);
@@ -554,6 +562,34 @@ public sealed class OutletGrain(
 
         state.State.Score = score;
         await Commit(); // the score ranks dispatch candidates, so every silo's index must see it
+    }
+
+    public Task<OutletLoad> GetLoad()
+    {
+        var listing = Listing();
+        var today = listing.Profile.Hours.LocalDate(clock.GetUtcNow());
+        var booked = state.State.BookedPerDay.GetValueOrDefault(today);
+        return Task.FromResult(new OutletLoad
+        {
+            Listing = listing,
+            LocalDate = today,
+            BookedToday = booked,
+            CapacityLeftToday = Math.Max(0, listing.Profile.DailyCapacity - booked),
+            OpenOrders = state.State.OpenOrders.Count,
+        });
+    }
+
+    private void TrackOpenOrder(JobEvent jobEvent)
+    {
+        switch (jobEvent.Kind)
+        {
+            case JobEventKind.Offered or JobEventKind.Accepted:
+                state.State.OpenOrders.Add(jobEvent.OrderId);
+                break;
+            case JobEventKind.OfferWithdrawn or JobEventKind.Declined or JobEventKind.Cancelled or JobEventKind.Collected:
+                state.State.OpenOrders.Remove(jobEvent.OrderId);
+                break;
+        }
     }
 
     private static ImmutableArray<Unavailability> Evaluate(OutletListing listing, JobRequirement job, DateOnly today, int booked) =>

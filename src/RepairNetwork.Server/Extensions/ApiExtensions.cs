@@ -65,6 +65,8 @@ public static class ApiExtensions
         app.MapGrpcService<ServiceLevelApi>().RequireAuthorization();
         app.MapGrpcService<PartsCatalogApi>().RequireAuthorization();
         app.MapGrpcService<TransferApi>().RequireAuthorization();
+        app.MapGrpcService<DispatchApi>().RequireAuthorization();
+        app.MapGrpcService<NetworkApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");

@@ -66,8 +66,20 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "client streaming needs an access rule of its own"));
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "duplex streaming needs an access rule of its own"));
+    /// <summary>
+    /// A bidirectional stream is admitted once, before its first message, so only rules that look at
+    /// the caller alone (no outlet scope from a request) may govern one; the rate limit counts the call.
+    /// </summary>
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        if (AccessPolicy.Rules.TryGetValue(context.Method, out var rule) && rule.ScopesOutlets)
+        {
+            throw new RpcException(new Status(StatusCode.Unimplemented, "duplex streaming cannot be scoped to an outlet's data"));
+        }
+
+        await Admit<IMessage?>(null, context);
+        await continuation(requestStream, responseStream, context);
+    }
 
     public void Dispose() => _limiter.Dispose();
 
@@ -98,7 +110,7 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
             throw new RpcException(new Status(StatusCode.PermissionDenied, "this method has no access rule"));
         }
 
-        if (await rule.Refusal(caller, (IMessage)request!, _owners) is { } refusal)
+        if (await rule.Refusal(caller, request as IMessage, _owners) is { } refusal)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
         }

@@ -119,6 +119,10 @@ public static class AccessPolicy
         [Method(Api.PartsCatalogService.Descriptor, "UpdatePart")] = AccessRule.For(Roles.Hq),
         [Method(Api.PartsCatalogService.Descriptor, "GetPart")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
         [Method(Api.PartsCatalogService.Descriptor, "ListParts")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
+
+        // National routing and the network view span every outlet: headquarters only.
+        [Method(Api.DispatchService.Descriptor, "RouteBatch")] = AccessRule.For(Roles.Hq),
+        [Method(Api.NetworkService.Descriptor, "GetNetworkStats")] = AccessRule.For(Roles.Hq),
     };
 
     /// <summary>Work on an order at the outlet: headquarters, or the outlet currently holding it.</summary>
@@ -151,6 +155,9 @@ public sealed class AccessRule
     private AccessRule(IEnumerable<string> roles) => _roles = [.. roles];
 
     public IReadOnlySet<string> RolesAllowed => _roles;
+
+    /// <summary>Whether outlet tokens are admitted by looking at the request (own outlet, or limits on what they ask).</summary>
+    public bool ScopesOutlets => _targetOutlets is not null || _outletLimits.Count > 0;
 
     /// <summary>The non-outlet roles that may call; outlets come in with AndOwnOutlet or AndAnyOutlet.</summary>
     public static AccessRule For(params string[] roles) =>
@@ -209,7 +216,7 @@ public sealed class AccessRule
     }
 
     /// <summary>Null when allowed; otherwise why not, in words that reveal nothing about other outlets' data.</summary>
-    public async Task<string?> Refusal(Caller caller, IMessage request, OwnerLookup owners)
+    public async Task<string?> Refusal(Caller caller, IMessage? request, OwnerLookup owners)
     {
         if (!_roles.Contains(caller.Role))
         {
@@ -221,11 +228,11 @@ public sealed class AccessRule
             return null;
         }
 
-        if (!_anyOutlet && (_targetOutlets is null || !(await _targetOutlets(request, owners)).Contains(caller.OutletId!)))
+        if (!_anyOutlet && (_targetOutlets is null || request is null || !(await _targetOutlets(request, owners)).Contains(caller.OutletId!)))
         {
             return "an outlet may only act on its own outlet's data";
         }
 
-        return _outletLimits.FirstOrDefault(l => !l.Allowed(request, caller)).Rule;
+        return request is null ? null : _outletLimits.FirstOrDefault(l => !l.Allowed(request, caller)).Rule;
     }
 }
