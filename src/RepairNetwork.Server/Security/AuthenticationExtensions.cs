@@ -27,6 +27,8 @@ public static class AuthenticationExtensions
         var issuer = auth.GetValue("Issuer", AccessTokens.DefaultIssuer);
         var audience = auth.GetValue("Audience", AccessTokens.DefaultAudience);
         var authority = auth.GetValue<string?>("Authority");
+        // Tolerance for clocks that disagree on a token's expiry; tests set zero to see expiry at once.
+        var clockSkew = auth.GetValue("ClockSkew", TimeSpan.FromSeconds(30));
         var keys = auth.GetSection("SigningKeys").Get<List<SigningKeySettings>>() ?? [];
 
         var signingKeys = keys.Select((k, i) =>
@@ -51,6 +53,7 @@ public static class AuthenticationExtensions
             throw new InvalidOperationException("No token signing keys: set Auth:SigningKeys (see README, 'Security') or Auth:Authority. The development key is in appsettings.Development.json.");
         }
 
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
@@ -67,11 +70,25 @@ public static class AuthenticationExtensions
                 ValidateIssuerSigningKey = true,
                 ValidateLifetime = true,
                 RequireExpirationTime = true,
-                ClockSkew = TimeSpan.FromSeconds(30),
+                ClockSkew = clockSkew,
                 NameClaimType = TokenClaims.Subject,
                 RoleClaimType = TokenClaims.Role,
             };
         });
+
+        // Repeated calls with the same token skip full validation (see ValidatedTokenCache for what
+        // that costs: a removed signing key stops working within ValidatedTokenCache.MaxAge, not at once).
+        // Runs after the options above, so it wraps the handlers as configured (MapInboundClaims included).
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<ValidatedTokenCache>((options, cache) =>
+            {
+                var handlers = options.TokenHandlers.Select(h => h is CachingTokenHandler ? h : new CachingTokenHandler(h, cache)).ToList();
+                options.TokenHandlers.Clear();
+                foreach (var handler in handlers)
+                {
+                    options.TokenHandlers.Add(handler);
+                }
+            });
         builder.Services.AddAuthorization();
         return builder;
     }
