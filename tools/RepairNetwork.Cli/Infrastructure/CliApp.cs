@@ -38,8 +38,14 @@ internal sealed class CliApp : IDisposable
         Description = $"Bearer token sent with every call (mint one for development with 'rn token'); also read from ${TokenEnvironmentVariable}",
         HelpName = "jwt",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenEnvironmentVariable) ?? string.Empty,
     };
+
+    /// <summary>
+    /// --token, else $REPAIRNETWORK_TOKEN. Read here rather than as the option's default value, which
+    /// help would print: a bearer token must not end up on screen or in a terminal log.
+    /// </summary>
+    public string? Token(ParseResult parseResult) =>
+        parseResult.GetValue(TokenOption) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
 
     /// <summary>The one channel of this process, created on first use from <c>--server</c> and <c>--token</c>.</summary>
     public GrpcChannel Channel(ParseResult parseResult)
@@ -54,7 +60,7 @@ internal sealed class CliApp : IDisposable
                     throw new CliException($"--server: '{address}' is not an http:// or https:// address");
                 }
 
-                var token = parseResult.GetValue(TokenOption);
+                var token = Token(parseResult);
                 channel = RepairNetworkChannel.Create(uri.ToString(), string.IsNullOrEmpty(token) ? null : token, new GrpcChannelOptions
                 {
                     HttpHandler = new SocketsHttpHandler
