@@ -440,7 +440,7 @@ public sealed class OutletInventoryGrain(
             await state.WriteOrRollbackAsync(this);
             if (appended)
             {
-                WakeWatchers();
+                _alertAppended.Notify();
                 await PublishAlerts();
             }
         }
@@ -452,8 +452,7 @@ public sealed class OutletInventoryGrain(
     {
         if (state.State.LastAlertSequence <= afterSequence && maxWait > TimeSpan.Zero)
         {
-            // Real time, not the injected clock: this is a network wait, not a business rule.
-            await Task.WhenAny(_alertAppended.Task, Task.Delay(maxWait));
+            await _alertAppended.WaitAsync(maxWait);
         }
 
         var alerts = state.State.Alerts;
@@ -468,7 +467,7 @@ public sealed class OutletInventoryGrain(
     /// <summary>How many alerts the feed keeps; a watcher further behind is told to resynchronise.</summary>
     public const int AlertsKept = 1000;
 
-    private TaskCompletionSource _alertAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _alertAppended = new();
 
     /// <summary>Appends the alert the SKU's level calls for, if any; true when one was appended.</summary>
     private bool CheckAlert(StockLevel level, DateTimeOffset now)
@@ -504,13 +503,6 @@ public sealed class OutletInventoryGrain(
         return true;
     }
 
-    private void WakeWatchers()
-    {
-        var appended = _alertAppended;
-        _alertAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        appended.TrySetResult();
-    }
-
     private StockChange Change() => new(state.State.Levels, state.State.Version, clock.GetUtcNow());
 
     /// <summary>Stores a change's levels and ledger movements together; a failed write rolls all of it back.</summary>
@@ -532,7 +524,7 @@ public sealed class OutletInventoryGrain(
         await state.WriteOrRollbackAsync(this);
         if (alerted)
         {
-            WakeWatchers();
+            _alertAppended.Notify();
             await PublishAlerts();
         }
 

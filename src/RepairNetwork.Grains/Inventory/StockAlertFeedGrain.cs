@@ -65,7 +65,7 @@ public sealed class StockAlertFeedGrain(
     /// <summary>How many alerts the feed keeps; a watcher further behind is told to resynchronise.</summary>
     public const int AlertsKept = 10_000;
 
-    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _appended = new();
 
     public async Task Publish(string outletId, ImmutableArray<StockAlert> alerts)
     {
@@ -88,17 +88,14 @@ public sealed class StockAlertFeedGrain(
         }
 
         await state.WriteOrRollbackAsync(this);
-        var appended = _appended;
-        _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        appended.TrySetResult();
+        _appended.Notify();
     }
 
     public async Task<NetworkStockAlertPage> WaitForAlerts(long afterSequence, int max, TimeSpan maxWait)
     {
         if (state.State.LastSequence <= afterSequence && maxWait > TimeSpan.Zero)
         {
-            // Real time, not the injected clock: this is a network wait, not a business rule.
-            await Task.WhenAny(_appended.Task, Task.Delay(maxWait));
+            await _appended.WaitAsync(maxWait);
         }
 
         var alerts = state.State.Alerts;

@@ -107,7 +107,7 @@ public sealed class RepairOrderGrain(
     public const string RetryDispatchReminder = "retry-dispatch";
     public const string ServiceLevelReminder = "sla";
 
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     /// <summary>The outlet a create named as planned; used by that create's first dispatch only.</summary>
     private string? _preferredOutlet;
@@ -344,8 +344,7 @@ public sealed class RepairOrderGrain(
         var order = Require();
         if (order.Revision <= afterRevision && maxWait > TimeSpan.Zero)
         {
-            // Real time: a network wait, not a business rule.
-            await Task.WhenAny(_changed.Task, Task.Delay(maxWait));
+            await _changed.WaitAsync(maxWait);
         }
 
         return Require();
@@ -399,9 +398,7 @@ public sealed class RepairOrderGrain(
     {
         state.State.Order = order;
         await state.WriteOrRollbackAsync(this);
-        var changed = _changed;
-        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        changed.TrySetResult();
+        _changed.Notify();
     }
 
     /// <summary>

@@ -253,8 +253,8 @@ public sealed class OutletGrain(
     /// <summary>Job events kept for reconnecting outlet systems; days of traffic for a busy outlet.</summary>
     public const int JobEventsKept = 5_000;
 
-    /// <summary>Completed when an event is appended; waiting watchers then read it.</summary>
-    private TaskCompletionSource _jobEventAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Notified when an event is appended; waiting watchers then read it.</summary>
+    private readonly ChangeSignal _jobEventAppended = new();
 
     /// <summary>The roster folded for the index; rebuilt only after a change is committed.</summary>
     private ImmutableArray<Certification>? _onShiftCertifications;
@@ -468,9 +468,7 @@ public sealed class OutletGrain(
         }
 
         await state.WriteOrRollbackAsync(this);
-        var appended = _jobEventAppended;
-        _jobEventAppended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        appended.TrySetResult();
+        _jobEventAppended.Notify();
     }
 
     public async Task<JobEventPage> WaitForJobEvents(long afterSequence, int max, TimeSpan maxWait)
@@ -478,8 +476,7 @@ public sealed class OutletGrain(
         RequireProfile();
         if (state.State.LastJobEventSequence <= afterSequence && maxWait > TimeSpan.Zero)
         {
-            // Real time, not the injected clock: this is a network wait, not a business rule.
-            await Task.WhenAny(_jobEventAppended.Task, Task.Delay(maxWait));
+            await _jobEventAppended.WaitAsync(maxWait);
         }
 
         var events = state.State.JobEvents;
