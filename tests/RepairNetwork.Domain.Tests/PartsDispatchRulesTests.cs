@@ -14,7 +14,11 @@ public sealed class PartsDispatchRulesTests
     [Fact]
     public void A_short_outlet_is_told_apart_from_an_empty_one()
     {
-        var reason = DispatchRules.PartsShortReason([("SCR-1", 1, 0), ("BAT-2", 3, 2)]);
+        var reason = DispatchRules.PartsShortReason(
+        [
+            new PartShortfall { Sku = "SCR-1", Requested = 1, Available = 0 },
+            new PartShortfall { Sku = "BAT-2", Requested = 3, Available = 2 },
+        ]);
 
         Assert.Equal(UnavailabilityCode.PartsNotInStock, reason.Code);
         Assert.Equal("no SCR-1 in stock (needs 1), only 2 BAT-2 available (needs 3)", reason.Message);

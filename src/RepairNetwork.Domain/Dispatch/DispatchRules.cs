@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Outlets;
 
 namespace RepairNetwork.Domain.Dispatch;
@@ -61,10 +62,10 @@ public static class DispatchRules
             : null;
 
     /// <summary>Why an outlet cannot hold a job's parts from its own stock: each SKU short, with the numbers.</summary>
-    public static Unavailability PartsShortReason(IEnumerable<(string Sku, int Needed, int Available)> shortfalls) =>
+    public static Unavailability PartsShortReason(IEnumerable<PartShortfall> shortfalls) =>
         Reason(UnavailabilityCode.PartsNotInStock, string.Join(", ", shortfalls.Select(s => s.Available <= 0
-            ? $"no {s.Sku} in stock (needs {s.Needed})"
-            : $"only {s.Available} {s.Sku} available (needs {s.Needed})")));
+            ? $"no {s.Sku} in stock (needs {s.Requested})"
+            : $"only {s.Available} {s.Sku} available (needs {s.Requested})")));
 
     /// <summary>Why an outlet short of parts was not chosen with a transfer either.</summary>
     public static Unavailability NoTransferSourceReason(Unavailability shortReason, double transferMaxKm) =>

@@ -167,7 +167,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                     // Taken by another order since the stock was read.
                     await grains.GetGrain<IOutletGrain>(listing.OutletId).ReleaseBooking(orderId);
                     shortOfParts.Add((listing, distance, passedOver.Count));
-                    reasons = [ShortReason(held.Shortfalls)];
+                    reasons = [DispatchRules.PartsShortReason(held.Shortfalls)];
                 }
                 else
                 {
@@ -227,16 +227,10 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     private async Task<Unavailability?> Shortfall(string outletId, ImmutableArray<PartQuantity> parts)
     {
         var stock = await grains.GetGrain<IOutletInventoryGrain>(outletId).Get([.. parts.Select(p => p.Sku)]);
-        var levels = stock.Levels.ToDictionary(l => l.Sku, l => l.Available, StringComparer.Ordinal);
-        var short_ = parts
-            .Select(p => new PartShortfall { Sku = p.Sku, Requested = p.Quantity, Available = Math.Max(0, levels.GetValueOrDefault(p.Sku)) })
-            .Where(s => s.Available < s.Requested)
-            .ToImmutableArray();
-        return short_.IsEmpty ? null : ShortReason(short_);
+        var levels = stock.Levels.ToDictionary(l => l.Sku, StringComparer.Ordinal);
+        var shortfalls = Reservations.Shortfalls(new StockChange(levels, stock.Version, clock.GetUtcNow()), parts);
+        return shortfalls.IsEmpty ? null : DispatchRules.PartsShortReason(shortfalls);
     }
-
-    private static Unavailability ShortReason(ImmutableArray<PartShortfall> shortfalls) =>
-        DispatchRules.PartsShortReason(shortfalls.Select(s => (s.Sku, s.Requested, s.Available)));
 
     /// <summary>Holds the parts at the outlet itself, or else at a sibling that sends them; null when neither can.</summary>
     private async Task<PartsSupply?> HoldParts(string orderId, ImmutableArray<PartQuantity> parts, OutletListing outlet, string transferId)
