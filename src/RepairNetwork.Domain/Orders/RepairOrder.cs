@@ -271,8 +271,12 @@ public sealed record RepairOrder
             UnassignedReason = string.Empty,
             OfferExpiresAt = now + EffectivePolicy.AcceptanceWindow,
         }).Record(Actor.Platform, now, OrderAction.Offered, RepairOrderStatus.Offered,
-            $"offered to {assignment.OutletId} at {assignment.DistanceKm:0.0} km; answer by {(now + EffectivePolicy.AcceptanceWindow):yyyy-MM-dd HH:mm} UTC", assignment.OutletId);
+            OfferDetail(assignment.OutletId, assignment.DistanceKm, now + EffectivePolicy.AcceptanceWindow), assignment.OutletId);
     }
+
+    /// <summary>The audit detail of an offer; the outlet's Offered job event carries the same words.</summary>
+    public static string OfferDetail(string outletId, double distanceKm, DateTimeOffset answerBy) =>
+        $"offered to {outletId} at {distanceKm:0.0} km; answer by {answerBy:yyyy-MM-dd HH:mm} UTC";
 
     /// <summary>
     /// No outlet could take it (again). When an outlet had it before (declined, timed out), the job has

@@ -64,6 +64,13 @@ public sealed class DispatchOptions
     };
 }
 
+/// <summary>
+/// What the order will say when it offers the job: the outlet stores its Offered job event with the
+/// booking, in one write. <paramref name="OrderRevision"/> is the audit sequence the offer will get,
+/// so the order's own (later) append of the event is recognised as a repeat.
+/// </summary>
+public sealed record OfferNotice(int OrderRevision, DateTimeOffset At, TimeSpan AcceptanceWindow);
+
 /// <summary>The outcome of one dispatch: an assignment, or the reason there is none.</summary>
 public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<PassedOverOutlet> PassedOver, string UnassignedReason);
 
@@ -90,7 +97,12 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// An outlet chosen ahead (a routing batch's plan): booked first if it can still take the job,
     /// otherwise the job is dispatched as usual. Not used for jobs that name parts (batch jobs name none).
     /// </param>
-    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null)
+    /// <param name="offer">
+    /// How the offer will read, so that a booking that needs nothing more (no parts to hold) stores the
+    /// outlet's Offered job event with it. Bookings that may still be given back (parts not yet held)
+    /// leave the event to the order.
+    /// </param>
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null, OfferNotice? offer = null)
     {
         var settings = options.Value;
         var maxKm = settings.MaxDistanceKm(job.Mode);
@@ -114,7 +126,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             await grains.GetGrain<IOutletGrain>(kept.Listing.OutletId).ReleaseBooking(orderId);
         }
 
-        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, maxKm) is { } planned)
+        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, maxKm, offer) is { } planned)
         {
             return new DispatchOutcome(planned, [], string.Empty);
         }
@@ -150,7 +162,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
             if (reasons.IsEmpty)
             {
-                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job);
+                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, parts.IsEmpty ? OfferedEvent(orderId, listing.OutletId, distance, offer) : null);
                 if (booking.Booked)
                 {
                     if (parts.IsEmpty)
@@ -273,7 +285,20 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         return null;
     }
 
-    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, double maxKm)
+    /// <summary>The Offered job event the outlet stores with the booking; null when the order will append it.</summary>
+    private static JobEvent? OfferedEvent(string orderId, string outletId, double distanceKm, OfferNotice? offer) =>
+        offer is null
+            ? null
+            : new JobEvent
+            {
+                OrderId = orderId,
+                Kind = JobEventKind.Offered,
+                At = offer.At,
+                Detail = RepairOrder.OfferDetail(outletId, distanceKm, offer.At + offer.AcceptanceWindow),
+                OrderRevision = offer.OrderRevision,
+            };
+
+    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, double maxKm, OfferNotice? offer)
     {
         if (index.Current.Find(outletId) is not { } listing || !listing.Profile.OffersCapability(job.Capability))
         {
@@ -286,7 +311,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             return null;
         }
 
-        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job);
+        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job, OfferedEvent(orderId, outletId, distance, offer));
         return booking.Booked
             ? new Assignment
             {

@@ -36,8 +36,12 @@ public interface IOutletGrain : IGrainWithStringKey
     [ReadOnly]
     Task<OutletAvailability> CheckAvailability(JobRequirement job);
 
-    /// <summary>Books one unit of today's capacity for an order if every rule passes. Idempotent per order.</summary>
-    Task<BookingResult> TryBook(string orderId, JobRequirement job);
+    /// <summary>
+    /// Books one unit of today's capacity for an order if every rule passes. Idempotent per order.
+    /// <paramref name="offered"/>, when given, is the job's Offered event: stored in the same write as
+    /// the booking, so an offer costs the outlet one write instead of two.
+    /// </summary>
+    Task<BookingResult> TryBook(string orderId, JobRequirement job, JobEvent? offered = null);
 
     /// <summary>The booking this outlet holds for an order, or null; lets an interrupted dispatch resume.</summary>
     [ReadOnly]
@@ -386,7 +390,7 @@ public sealed class OutletGrain(
         return Task.FromResult(OutletAvailability.Evaluate(listing, job, now, today, booked, Hint()));
     }
 
-    public async Task<BookingResult> TryBook(string orderId, JobRequirement job)
+    public async Task<BookingResult> TryBook(string orderId, JobRequirement job, JobEvent? offered = null)
     {
         var listing = Listing();
         if (state.State.Bookings.TryGetValue(orderId, out var bookedDay))
@@ -407,15 +411,24 @@ public sealed class OutletGrain(
         state.State.Jobs.Add(orderId);
         state.State.BookingRevision++;
         ForgetBookingsBefore(today.AddDays(-BookingDaysKept));
+        var eventAdded = offered is not null && AddJobEvent(offered);
         var becameFull = booked + 1 >= listing.Profile.DailyCapacity;
         if (becameFull)
         {
             // Tell the directory, so dispatchers skip this outlet today without asking it.
-            return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = await Commit() }; // Commit publishes the hint too
+            listing = await Commit(); // Commit publishes the hint too
+        }
+        else
+        {
+            await state.WriteOrRollbackAsync(this);
+            PublishHint();
         }
 
-        await state.WriteOrRollbackAsync(this);
-        PublishHint();
+        if (eventAdded)
+        {
+            _jobEventAppended.Notify();
+        }
+
         return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = listing };
     }
 
@@ -454,10 +467,22 @@ public sealed class OutletGrain(
     public async Task AppendJobEvent(JobEvent jobEvent)
     {
         RequireProfile();
+        if (!AddJobEvent(jobEvent))
+        {
+            return;
+        }
+
+        await state.WriteOrRollbackAsync(this);
+        _jobEventAppended.Notify();
+    }
+
+    /// <summary>Adds the event to the feed (not yet stored); false when the feed already has it (a retry).</summary>
+    private bool AddJobEvent(JobEvent jobEvent)
+    {
         var events = state.State.JobEvents;
         if (events.Any(e => e.OrderId == jobEvent.OrderId && e.OrderRevision == jobEvent.OrderRevision && e.Kind == jobEvent.Kind))
         {
-            return;
+            return false;
         }
 
         events.Add(jobEvent with { Sequence = ++state.State.LastJobEventSequence });
@@ -467,8 +492,7 @@ public sealed class OutletGrain(
             events.RemoveRange(0, events.Count - JobEventsKept);
         }
 
-        await state.WriteOrRollbackAsync(this);
-        _jobEventAppended.Notify();
+        return true;
     }
 
     public async Task<JobEventPage> WaitForJobEvents(long afterSequence, int max, TimeSpan maxWait)
