@@ -85,6 +85,31 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_booking_whose_order_was_never_stored_is_given_back_once_its_answer_was_due()
+    {
+        // What a create that failed between booking the outlet and storing the offer leaves behind.
+        var outlet = await Outlet("ORPHAN-A", -27.0, 10);
+        var grain = Grains.GetGrain<IOutletGrain>(outlet);
+        var now = LifecycleClusterFixture.Clock.GetUtcNow();
+        var offered = new JobEvent { OrderId = "orphan-order", Kind = JobEventKind.Offered, At = now, Detail = "offered", OrderRevision = 2 };
+        Assert.True((await grain.TryBook("orphan-order", Job(-26.999), now + AcceptanceWindow, offered)).Booked);
+        Assert.Equal(9, (await grain.CheckAvailability(Job(-26.999))).CapacityLeftToday);
+
+        var left = 9;
+        for (var attempt = 0; attempt < 100 && left != 10; attempt++)
+        {
+            // The outlet's answers-due reminder runs on the silo's fake clock.
+            LifecycleClusterFixture.Clock.Advance(attempt == 0 ? AcceptanceWindow : TimeSpan.FromSeconds(1));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            left = (await grain.CheckAvailability(Job(-26.999))).CapacityLeftToday;
+        }
+
+        Assert.Equal(10, left);
+        Assert.Equal([JobEventKind.Offered, JobEventKind.OfferWithdrawn], await EventKinds(outlet, "orphan-order"));
+        Assert.Equal(0, (await grain.GetLoad()).OpenOrders);
+    }
+
+    [Fact]
     public async Task When_every_outlet_has_declined_the_order_escalates_to_headquarters()
     {
         var only = await Outlet("ESC-A", -25.0, 10);

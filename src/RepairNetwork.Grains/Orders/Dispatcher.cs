@@ -65,9 +65,9 @@ public sealed class DispatchOptions
 }
 
 /// <summary>
-/// What the order will say when it offers the job: the outlet stores its Offered job event with the
-/// booking, in one write. <paramref name="OrderRevision"/> is the audit sequence the offer will get,
-/// so the order's own (later) append of the event is recognised as a repeat.
+/// What the order will say when it offers the job: the outlet stores its Offered job event and when
+/// the offer lapses with the booking, in one write. <paramref name="OrderRevision"/> is the audit
+/// sequence the offer will get, so the order's own (later) append of the event is recognised as a repeat.
 /// </summary>
 public sealed record OfferNotice(int OrderRevision, DateTimeOffset At, TimeSpan AcceptanceWindow);
 
@@ -162,7 +162,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
             if (reasons.IsEmpty)
             {
-                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, parts.IsEmpty ? OfferedEvent(orderId, listing.OutletId, distance, offer) : null);
+                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer), parts.IsEmpty ? OfferedEvent(orderId, listing.OutletId, distance, offer) : null);
                 if (booking.Booked)
                 {
                     if (parts.IsEmpty)
@@ -193,7 +193,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         // No capable outlet holds the parts: the nearest one a sibling can send them to.
         foreach (var (listing, distance, at) in shortOfParts.Take(settings.MaxTransferDestinations))
         {
-            var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job);
+            var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer));
             if (!booking.Booked)
             {
                 passedOver[at] = passedOver[at] with { Reasons = booking.Reasons };
@@ -285,6 +285,8 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         return null;
     }
 
+    private static DateTimeOffset? AnswerBy(OfferNotice? offer) => offer is null ? null : offer.At + offer.AcceptanceWindow;
+
     /// <summary>The Offered job event the outlet stores with the booking; null when the order will append it.</summary>
     private static JobEvent? OfferedEvent(string orderId, string outletId, double distanceKm, OfferNotice? offer) =>
         offer is null
@@ -311,7 +313,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             return null;
         }
 
-        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job, OfferedEvent(orderId, outletId, distance, offer));
+        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job, AnswerBy(offer), OfferedEvent(orderId, outletId, distance, offer));
         return booking.Booked
             ? new Assignment
             {

@@ -74,6 +74,15 @@ public interface IRepairOrderGrain : IGrainWithStringKey
     [OneWay]
     Task PartsArrived(string transferId, string outletId);
 
+    /// <summary>
+    /// The outlet's answer to this order's offer was due by now (the outlet watches the acceptance
+    /// window so that orders need no timer each): the job moves on if the offer has lapsed, and the
+    /// outlet is told to stop watching once the order no longer waits for it. One-way, so the outlet
+    /// never waits on the order, which calls it back. Early or repeated notices change nothing.
+    /// </summary>
+    [OneWay]
+    Task OfferLapsed(string outletId);
+
     /// <summary>The order once its revision passes <paramref name="afterRevision"/>, or as it is after <paramref name="maxWait"/>.</summary>
     [AlwaysInterleave]
     Task<RepairOrder> WaitForChange(int afterRevision, TimeSpan maxWait);
@@ -336,6 +345,22 @@ public sealed class RepairOrderGrain(
         catch (DomainException)
         {
             // Already holding other parts there, or consumed: the repair draws on what is there.
+        }
+    }
+
+    public async Task OfferLapsed(string outletId)
+    {
+        if (state.State.Order is null)
+        {
+            // No order was stored under this id: the booking is a leftover of a create that failed.
+            await Outlet(outletId).ForgetOffer(OrderId, release: true);
+            return;
+        }
+
+        var order = await CheckTimers();
+        if (order.Status != RepairOrderStatus.Offered || order.Assignment?.OutletId != outletId)
+        {
+            await Outlet(outletId).ForgetOffer(OrderId, release: order.Assignment?.OutletId != outletId);
         }
     }
 
@@ -609,11 +634,14 @@ public sealed class RepairOrderGrain(
         });
     }
 
-    /// <summary>Keeps one durable reminder aimed at the order's next deadline; none when nothing is pending.</summary>
+    /// <summary>
+    /// Keeps one durable reminder aimed at the order's next deadline that nobody else watches; none
+    /// when nothing is pending.
+    /// </summary>
     /// <returns>Whether the reminder changed (and the state must be saved).</returns>
     private async Task<bool> ScheduleTimer(RepairOrder order)
     {
-        var next = order.NextDeadline;
+        var next = OwnDeadline(order);
         if (next == state.State.TimerDueAt)
         {
             return false;
@@ -633,6 +661,16 @@ public sealed class RepairOrderGrain(
         state.State.TimerDueAt = next;
         return true;
     }
+
+    /// <summary>
+    /// While an offer waits for its answer, the offered outlet watches the acceptance window and wakes
+    /// the order when it lapses (one reminder per outlet instead of a reminder row per order); the
+    /// order only needs its own reminder for a deadline that comes before that.
+    /// </summary>
+    private static DateTimeOffset? OwnDeadline(RepairOrder order) =>
+        order.Status == RepairOrderStatus.Offered && order.OfferExpiresAt is { } lapses && order.NextDeadline == lapses
+            ? null
+            : order.NextDeadline;
 
     private IOutletGrain Outlet(string outletId) => GrainFactory.GetGrain<IOutletGrain>(outletId);
 

@@ -6,7 +6,9 @@ using RepairNetwork.Domain;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Domain.Technicians;
+using Microsoft.Extensions.Options;
 using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Orders;
 
 namespace RepairNetwork.Grains.Outlets;
 
@@ -38,10 +40,19 @@ public interface IOutletGrain : IGrainWithStringKey
 
     /// <summary>
     /// Books one unit of today's capacity for an order if every rule passes. Idempotent per order.
+    /// <paramref name="answerBy"/>, when given, is when the offer lapses: the outlet watches it and
+    /// tells the order then, so an order needs no timer of its own while it waits for an answer.
     /// <paramref name="offered"/>, when given, is the job's Offered event: stored in the same write as
     /// the booking, so an offer costs the outlet one write instead of two.
     /// </summary>
-    Task<BookingResult> TryBook(string orderId, JobRequirement job, JobEvent? offered = null);
+    Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null);
+
+    /// <summary>
+    /// The order is no longer waiting for this outlet's answer: stop watching it. With
+    /// <paramref name="release"/> (the order is not held here at all, e.g. a booking whose dispatch never
+    /// completed) the booking is given back and an outlet that was told of the offer is told it is withdrawn.
+    /// </summary>
+    Task ForgetOffer(string orderId, bool release);
 
     /// <summary>The booking this outlet holds for an order, or null; lets an interrupted dispatch resume.</summary>
     [ReadOnly]
@@ -238,6 +249,9 @@ public sealed class OutletState
 
     /// <summary>Orders held here and not yet finished, kept from the job events (see OutletLoad.OpenOrders).</summary>
     [Id(15)] public HashSet<string> OpenOrders { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Offers waiting for this outlet's answer: order id → when the offer lapses.</summary>
+    [Id(16)] public Dictionary<string, DateTimeOffset> AnswersDue { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <remarks>
@@ -249,8 +263,14 @@ public sealed class OutletState
 public sealed class OutletGrain(
     [PersistentState("outlet", StorageNames.Repair)] IPersistentState<OutletState> state,
     IOutletIndex index,
-    TimeProvider clock) : Grain, IOutletGrain
+    TimeProvider clock,
+    IOptions<DispatchOptions> options) : Grain, IOutletGrain, IRemindable
 {
+    /// <summary>
+    /// One durable reminder per outlet while offers wait for its answer, instead of one per order:
+    /// it wakes the outlet after a restart, and the outlet tells each order whose offer has lapsed.
+    /// </summary>
+    public const string AnswersDueReminder = "answers-due";
     /// <summary>Bookings older than this are only kept in the job feed.</summary>
     private const int BookingDaysKept = 7;
 
@@ -259,6 +279,12 @@ public sealed class OutletGrain(
 
     /// <summary>Notified when an event is appended; waiting watchers then read it.</summary>
     private readonly ChangeSignal _jobEventAppended = new();
+
+    /// <summary>Whether this activation has made sure the answers-due reminder exists.</summary>
+    private bool _watchingAnswers;
+
+    /// <summary>Fires at the next lapse while the outlet is active (the reminder is the durable backstop).</summary>
+    private IGrainTimer? _answerTimer;
 
     /// <summary>The roster folded for the index; rebuilt only after a change is committed.</summary>
     private ImmutableArray<Certification>? _onShiftCertifications;
@@ -271,6 +297,90 @@ public sealed class OutletGrain(
         if (state.State.Profile is not null)
         {
             await Publish();
+        }
+
+        if (state.State.AnswersDue.Count > 0)
+        {
+            await WatchAnswers();
+            AimAnswerTimer();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != AnswersDueReminder)
+        {
+            return;
+        }
+
+        if (state.State.AnswersDue.Count == 0)
+        {
+            if (await this.GetReminder(AnswersDueReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _watchingAnswers = false;
+            return;
+        }
+
+        TellLapsedOffers();
+    }
+
+    /// <summary>Makes sure the durable reminder exists before an answer-due time is stored.</summary>
+    private async Task WatchAnswers()
+    {
+        if (_watchingAnswers)
+        {
+            return;
+        }
+
+        if (await this.GetReminder(AnswersDueReminder) is null)
+        {
+            var period = options.Value.ServiceLevelCheckPeriod;
+            await this.RegisterOrUpdateReminder(AnswersDueReminder, period, period);
+        }
+
+        _watchingAnswers = true;
+    }
+
+    /// <summary>
+    /// Tells every order whose offer here has lapsed (one-way: the order moves the job and then calls
+    /// back to release the booking, so the outlet must not wait for it). The order ignores a notice
+    /// that is early or stale; the outlet repeats it on each reminder tick until the order answers.
+    /// </summary>
+    private void TellLapsedOffers()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (orderId, due) in state.State.AnswersDue)
+        {
+            if (due <= now)
+            {
+                GrainFactory.GetGrain<IRepairOrderGrain>(orderId).OfferLapsed(OutletId).Ignore();
+            }
+        }
+
+        AimAnswerTimer();
+    }
+
+    private void AimAnswerTimer()
+    {
+        var now = clock.GetUtcNow();
+        var next = state.State.AnswersDue.Values.Where(due => due > now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        if (next == DateTimeOffset.MaxValue)
+        {
+            _answerTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var wait = next - now + TimeSpan.FromMilliseconds(50);
+        if (_answerTimer is null)
+        {
+            _answerTimer = this.RegisterGrainTimer(() => { TellLapsedOffers(); return Task.CompletedTask; }, wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _answerTimer.Change(wait, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -390,7 +500,7 @@ public sealed class OutletGrain(
         return Task.FromResult(OutletAvailability.Evaluate(listing, job, now, today, booked, Hint()));
     }
 
-    public async Task<BookingResult> TryBook(string orderId, JobRequirement job, JobEvent? offered = null)
+    public async Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null)
     {
         var listing = Listing();
         if (state.State.Bookings.TryGetValue(orderId, out var bookedDay))
@@ -411,6 +521,12 @@ public sealed class OutletGrain(
         state.State.Jobs.Add(orderId);
         state.State.BookingRevision++;
         ForgetBookingsBefore(today.AddDays(-BookingDaysKept));
+        if (answerBy is { } due)
+        {
+            await WatchAnswers();
+            state.State.AnswersDue[orderId] = due;
+        }
+
         var eventAdded = offered is not null && AddJobEvent(offered);
         var becameFull = booked + 1 >= listing.Profile.DailyCapacity;
         if (becameFull)
@@ -427,6 +543,11 @@ public sealed class OutletGrain(
         if (eventAdded)
         {
             _jobEventAppended.Notify();
+        }
+
+        if (answerBy is not null)
+        {
+            AimAnswerTimer();
         }
 
         return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = listing };
@@ -446,8 +567,19 @@ public sealed class OutletGrain(
 
     public async Task ReleaseBooking(string orderId)
     {
-        if (state.State.Profile is null || !state.State.Bookings.Remove(orderId, out var day))
+        if (state.State.Profile is null)
         {
+            return;
+        }
+
+        var forgotAnswer = state.State.AnswersDue.Remove(orderId);
+        if (!state.State.Bookings.Remove(orderId, out var day))
+        {
+            if (forgotAnswer)
+            {
+                await state.WriteOrRollbackAsync(this);
+            }
+
             return;
         }
 
@@ -474,6 +606,28 @@ public sealed class OutletGrain(
 
         await state.WriteOrRollbackAsync(this);
         _jobEventAppended.Notify();
+    }
+
+    public async Task ForgetOffer(string orderId, bool release)
+    {
+        RequireProfile();
+        var changed = state.State.AnswersDue.Remove(orderId);
+        var withdrawn = release && state.State.OpenOrders.Contains(orderId)
+            // The outlet's system was told of an offer that no longer stands.
+            && AddJobEvent(new JobEvent { OrderId = orderId, Kind = JobEventKind.OfferWithdrawn, At = clock.GetUtcNow(), Detail = "the offer no longer stands", OrderRevision = 0 });
+        if (release && state.State.Bookings.ContainsKey(orderId))
+        {
+            await ReleaseBooking(orderId); // stores the other changes with it
+        }
+        else if (changed || withdrawn)
+        {
+            await state.WriteOrRollbackAsync(this);
+        }
+
+        if (withdrawn)
+        {
+            _jobEventAppended.Notify();
+        }
     }
 
     /// <summary>Adds the event to the feed (not yet stored); false when the feed already has it (a retry).</summary>
@@ -610,6 +764,11 @@ public sealed class OutletGrain(
             case JobEventKind.OfferWithdrawn or JobEventKind.Declined or JobEventKind.Cancelled or JobEventKind.Collected:
                 state.State.OpenOrders.Remove(jobEvent.OrderId);
                 break;
+        }
+
+        if (jobEvent.Kind is JobEventKind.Accepted or JobEventKind.Declined or JobEventKind.OfferWithdrawn or JobEventKind.Cancelled)
+        {
+            state.State.AnswersDue.Remove(jobEvent.OrderId); // answered, or no longer the outlet's to answer
         }
     }
 
