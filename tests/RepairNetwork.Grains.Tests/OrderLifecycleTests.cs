@@ -280,11 +280,9 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
     private async Task<List<JobEventKind>> EventKinds(string outlet, string orderId) =>
         [.. (await Grains.GetGrain<IOutletGrain>(outlet).WaitForJobEvents(0, 1000, TimeSpan.Zero)).Events.Where(e => e.OrderId == orderId).Select(e => e.Kind)];
 
-    private async Task<IReadOnlyList<ServiceEvent>> ServiceLog(string region, DateTimeOffset at)
-    {
-        var shards = await Task.WhenAll(ServiceLogBuckets.KeysOf(region, at).Select(key => Grains.GetGrain<IServiceLogGrain>(key).List()));
-        return [.. shards.SelectMany(events => events)];
-    }
+    /// <summary>The region's service events at exactly <paramref name="at"/>, read from the silo's store.</summary>
+    private async Task<IReadOnlyList<ServiceEvent>> ServiceLog(string region, DateTimeOffset at) =>
+        (await fixture.ServiceEvents.Read(new ServiceEventQuery(region, at, at.AddTicks(1), 1000), TestContext.Current.CancellationToken)).Events;
 
     private async Task<string> Outlet(string id, double latitude, int capacity, int technicians = 1, string? region = null)
     {
