@@ -61,7 +61,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         Assert.Equal(next, moved.Assignment?.OutletId);
         Assert.Contains(moved.Audit, a => a.Action == OrderAction.OfferTimedOut && a.OutletId == near);
         Assert.Equal([JobEventKind.Offered, JobEventKind.OfferWithdrawn], await EventKinds(near, order.OrderId));
-        var logged = await ServiceLog("CN-TMO", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
+        var logged = await ServiceEventsAt("CN-TMO", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
         Assert.Contains(logged, e => e.OrderId == order.OrderId && e.Action == OrderAction.OfferTimedOut && e.OutletId == near);
     }
 
@@ -95,7 +95,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         Assert.Equal(RepairOrderStatus.Unassigned, escalated.Status);
         Assert.True(escalated.Escalated);
         var at = escalated.Audit.Single(a => a.Action == OrderAction.Escalated).At;
-        Assert.Contains(await ServiceLog("", at), e => e.OrderId == order.OrderId && e.Action == OrderAction.Escalated);
+        Assert.Contains(await ServiceEventsAt("", at), e => e.OrderId == order.OrderId && e.Action == OrderAction.Escalated);
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         [.. (await Grains.GetGrain<IOutletGrain>(outlet).WaitForJobEvents(0, 1000, TimeSpan.Zero)).Events.Where(e => e.OrderId == orderId).Select(e => e.Kind)];
 
     /// <summary>The region's service events at exactly <paramref name="at"/>, read from the silo's store.</summary>
-    private async Task<IReadOnlyList<ServiceEvent>> ServiceLog(string region, DateTimeOffset at) =>
+    private async Task<IReadOnlyList<ServiceEvent>> ServiceEventsAt(string region, DateTimeOffset at) =>
         (await fixture.ServiceEvents.Read(new ServiceEventQuery(region, at, at.AddTicks(1), 1000), TestContext.Current.CancellationToken)).Events;
 
     private async Task<string> Outlet(string id, double latitude, int capacity, int technicians = 1, string? region = null)
