@@ -4,12 +4,16 @@ using Microsoft.Extensions.Hosting;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Locator;
 using RepairNetwork.Grains.Orders;
+using RepairNetwork.Grains.ServiceLevels;
 
 namespace RepairNetwork.Grains;
 
 public static class GrainServiceCollectionExtensions
 {
-    /// <summary>The per-silo services grains rely on: outlet index and its synchronizer, dispatcher, locator, clock.</summary>
+    /// <summary>
+    /// The per-silo services grains rely on: outlet index and its synchronizer, dispatcher, locator,
+    /// clock, and the service event store (in memory unless the host registered another first).
+    /// </summary>
     public static IServiceCollection AddRepairNetworkSiloServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -20,6 +24,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<OutletLocator>();
         services.AddSingleton<Dispatch.BatchPlanner>();
         services.AddSingleton<Network.NetworkStatsReader>();
+        services.TryAddSingleton<IServiceEventStore, InMemoryServiceEventStore>();
         services.AddOptions<DispatchOptions>();
         services.AddOptions<OutletIndexOptions>();
         return services;

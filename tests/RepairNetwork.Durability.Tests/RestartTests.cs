@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using RepairNetwork.Server.Tests;
 using Api = RepairNetwork.Contracts.V1;
 
@@ -47,6 +48,16 @@ public sealed class RestartTests
         Assert.Equal(stock, await restarted.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = "SH-0001" }));
         var listed = await restarted.Outlets.ListOutletsAsync(new Api.ListOutletsRequest());
         Assert.Equal(["SH-0001", "SH-0002"], listed.Outlets.Select(o => o.OutletId));
+
+        // Service events written before the restart list from PostgreSQL at exactly their audit trail times.
+        var period = (Start: Timestamp.FromDateTimeOffset(first.CreateTime.ToDateTimeOffset().AddHours(-1)), End: Timestamp.FromDateTimeOffset(first.CreateTime.ToDateTimeOffset().AddHours(1)));
+        var atSmall = await restarted.ServiceLevels.ListServiceEventsAsync(new Api.ListServiceEventsRequest { OutletId = "SH-0001", StartTime = period.Start, EndTime = period.End });
+        Assert.Equal(
+            first.AuditTrail.Where(e => e.Action == Api.OrderAction.Offered).Select(e => (first.OrderId, e.Action, e.Time, e.Sequence)),
+            atSmall.Events.Select(e => (e.OrderId, e.Action, e.Time, e.OrderRevision)));
+        var escalation = unassigned.AuditTrail.Single(e => e.Action == Api.OrderAction.Escalated);
+        var unplaced = await restarted.ServiceLevels.ListServiceEventsAsync(new Api.ListServiceEventsRequest { Region = "_", StartTime = period.Start, EndTime = period.End, Actions = { Api.OrderAction.Escalated } });
+        Assert.Equal((unassigned.OrderId, escalation.Time, escalation.Sequence), unplaced.Events.Select(e => (e.OrderId, e.Time, e.OrderRevision)).Single());
 
         // SH-0001 (capacity 2) booked one job before the restart: one more fits, the next goes on.
         var second = (await restarted.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon))).Order;

@@ -43,6 +43,12 @@ public abstract class ClusterFixtureBase<TConfigurator> : IAsyncLifetime where T
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>The silo's service event store: not a grain, so tests reach it through the silo's services.</summary>
+    public ServiceLevels.IServiceEventStore ServiceEvents =>
+        Cluster.Primary is InProcessSiloHandle silo
+            ? silo.ServiceProvider.GetRequiredService<ServiceLevels.IServiceEventStore>()
+            : throw new InvalidOperationException("the cluster has no in-process silo");
+
     protected abstract FakeTimeProvider SiloClock { get; }
 
     public async ValueTask InitializeAsync()

@@ -61,7 +61,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         Assert.Equal(next, moved.Assignment?.OutletId);
         Assert.Contains(moved.Audit, a => a.Action == OrderAction.OfferTimedOut && a.OutletId == near);
         Assert.Equal([JobEventKind.Offered, JobEventKind.OfferWithdrawn], await EventKinds(near, order.OrderId));
-        var logged = await ServiceLog("CN-TMO", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
+        var logged = await ServiceEventsAt("CN-TMO", moved.Audit.Single(a => a.Action == OrderAction.OfferTimedOut).At);
         Assert.Contains(logged, e => e.OrderId == order.OrderId && e.Action == OrderAction.OfferTimedOut && e.OutletId == near);
     }
 
@@ -120,7 +120,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         Assert.Equal(RepairOrderStatus.Unassigned, escalated.Status);
         Assert.True(escalated.Escalated);
         var at = escalated.Audit.Single(a => a.Action == OrderAction.Escalated).At;
-        Assert.Contains(await ServiceLog("", at), e => e.OrderId == order.OrderId && e.Action == OrderAction.Escalated);
+        Assert.Contains(await ServiceEventsAt("", at), e => e.OrderId == order.OrderId && e.Action == OrderAction.Escalated);
     }
 
     [Fact]
@@ -305,11 +305,9 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
     private async Task<List<JobEventKind>> EventKinds(string outlet, string orderId) =>
         [.. (await Grains.GetGrain<IOutletGrain>(outlet).WaitForJobEvents(0, 1000, TimeSpan.Zero)).Events.Where(e => e.OrderId == orderId).Select(e => e.Kind)];
 
-    private async Task<IReadOnlyList<ServiceEvent>> ServiceLog(string region, DateTimeOffset at)
-    {
-        var shards = await Task.WhenAll(ServiceLogBuckets.KeysOf(region, at).Select(key => Grains.GetGrain<IServiceLogGrain>(key).List()));
-        return [.. shards.SelectMany(events => events)];
-    }
+    /// <summary>The region's service events at exactly <paramref name="at"/>, read from the silo's store.</summary>
+    private async Task<IReadOnlyList<ServiceEvent>> ServiceEventsAt(string region, DateTimeOffset at) =>
+        (await fixture.ServiceEvents.Read(new ServiceEventQuery(region, at, at.AddTicks(1), 1000), TestContext.Current.CancellationToken)).Events;
 
     private async Task<string> Outlet(string id, double latitude, int capacity, int technicians = 1, string? region = null)
     {

@@ -308,6 +308,8 @@ public sealed class LifecycleAccessAndBadInputTests(ServerFixture server) : ICla
         { "an unknown action number", "actions[0]" },
         { "page size 501", "page_size" },
         { "a page token it did not issue", "page_token" },
+        { "a page token of this listing with no position in it", "page_token" },
+        { "a page token of this listing with a time out of range", "page_token" },
     };
 
     [Theory]
@@ -330,6 +332,8 @@ public sealed class LifecycleAccessAndBadInputTests(ServerFixture server) : ICla
             case "an unknown action number": request.Actions.Add((Api.OrderAction)99); break;
             case "page size 501": request.PageSize = 501; break;
             case "a page token it did not issue": request.PageToken = "not-a-token"; break;
+            case "a page token of this listing with no position in it": request.PageToken = RepairNetwork.Server.Mapping.CommonMapping.EncodePageToken("service-events", "12:3"); break;
+            case "a page token of this listing with a time out of range": request.PageToken = RepairNetwork.Server.Mapping.CommonMapping.EncodePageToken("service-events", $"{long.MaxValue}:3:RO-1"); break;
         }
 
         // As headquarters, so the outlet scope check does not answer first.

@@ -111,7 +111,8 @@ public sealed class RepairOrderGrain(
     Dispatcher dispatcher,
     IOutletIndex index,
     TimeProvider clock,
-    IOptions<DispatchOptions> options) : Grain, IRepairOrderGrain, IRemindable
+    IOptions<DispatchOptions> options,
+    IServiceEventStore serviceEvents) : Grain, IRepairOrderGrain, IRemindable
 {
     public const string RetryDispatchReminder = "retry-dispatch";
     public const string ServiceLevelReminder = "sla";
@@ -576,7 +577,7 @@ public sealed class RepairOrderGrain(
         if (ServiceEvent.IsServiceLevel(entry.Action))
         {
             var region = outlet is null ? string.Empty : RegionOf(outletId);
-            await GrainFactory.GetGrain<IServiceLogGrain>(ServiceLogBuckets.Key(region, entry.At, OrderId)).Append(new ServiceEvent
+            await serviceEvents.Append(new ServiceEvent
             {
                 OrderId = OrderId,
                 OrderRevision = entry.Sequence,
@@ -605,7 +606,7 @@ public sealed class RepairOrderGrain(
         _ => null,
     };
 
-    private string RegionOf(string outletId) => ServiceLogBuckets.RegionOf(index.Current.Find(outletId));
+    private string RegionOf(string outletId) => ServiceEventRegions.RegionOf(index.Current.Find(outletId));
 
     private async Task<RepairOrder> TryIssueLoaner(Actor by, RepairOrder order)
     {

@@ -1,6 +1,8 @@
 using System.Net;
+using Npgsql;
 using Orleans.Storage;
 using RepairNetwork.Grains;
+using RepairNetwork.Grains.ServiceLevels;
 using RepairNetwork.Server.Storage;
 
 namespace RepairNetwork.Server.Extensions;
@@ -12,8 +14,8 @@ public static class SiloExtensions
     /// <summary>
     /// Hosts the Orleans silo in this process. Storage:Mode=memory (default): one silo, localhost
     /// clustering, in-memory state — nothing to set up. Storage:Mode=postgres: grain state, cluster
-    /// membership and reminders in PostgreSQL, so several silos form one cluster and nothing is lost
-    /// across restarts; the schema is migrated before the silo starts.
+    /// membership, reminders and service events in PostgreSQL, so several silos form one cluster and
+    /// nothing is lost across restarts; the schema is migrated before the silo starts.
     /// </summary>
     public static WebApplicationBuilder AddRepairNetworkSilo(this WebApplicationBuilder builder)
     {
@@ -30,6 +32,10 @@ public static class SiloExtensions
         {
             // Registered before the silo: hosted services start in order, so the schema is in place first.
             builder.Services.AddHostedService<SchemaMigrationService>();
+
+            // Ahead of AddRepairNetworkSiloServices, whose in-memory store is only a fallback.
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(storage.ConnectionString!));
+            builder.Services.AddSingleton<IServiceEventStore, PostgresServiceEventStore>();
         }
 
         var minimumReminderPeriod = orleans.GetValue("MinimumReminderPeriod", TimeSpan.FromMinutes(1));

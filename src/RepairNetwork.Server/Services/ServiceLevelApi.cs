@@ -10,14 +10,11 @@ using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
 
-public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index) : Api.ServiceLevelService.ServiceLevelServiceBase
+public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index, IServiceEventStore serviceEvents) : Api.ServiceLevelService.ServiceLevelServiceBase
 {
     private const string EventsPageKind = "service-events";
     private const string PoliciesPageKind = "policies";
     private static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(31);
-
-    /// <summary>Hour buckets read at once while filling a page.</summary>
-    private const int BucketsPerRound = 24;
 
     public override async Task<Api.SetCategoryPolicyResponse> SetCategoryPolicy(Api.SetCategoryPolicyRequest request, ServerCallContext context)
     {
@@ -62,9 +59,9 @@ public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index) : 
         {
             region = outletId is null
                 ? throw RpcErrors.InvalidArgument("region", "is required unless outlet_id is set")
-                : index.Current.Find(outletId) is { } outlet ? ServiceLogBuckets.RegionOf(outlet) : throw DomainException.NotFound("outlet", outletId);
+                : index.Current.Find(outletId) is { } outlet ? ServiceEventRegions.RegionOf(outlet) : throw DomainException.NotFound("outlet", outletId);
         }
-        else if (region != ServiceLogBuckets.NoRegion)
+        else if (region != ServiceEventRegions.NoRegion)
         {
             Identifiers.RequireId(region, "region");
         }
@@ -77,59 +74,39 @@ public sealed class ServiceLevelApi(IGrainFactory grains, IOutletIndex index) : 
         }
 
         var actions = request.Actions.Select((a, i) => PolicyMapping.ToDomain(a, $"actions[{i}]")).ToHashSet();
-
-        // Position: the hour bucket to read next, and how many matching events of it were already sent.
-        var (hour, sentInHour) = DecodePosition(request.PageToken, start);
-        var hours = ServiceLogBuckets.Hours(hour, end).ToList();
-        var response = new Api.ListServiceEventsResponse();
-        for (var round = 0; round < hours.Count; round += BucketsPerRound)
+        var query = new ServiceEventQuery(region, start, end, pageSize) { OutletId = outletId, Actions = actions, After = DecodePosition(request.PageToken) };
+        var page = await serviceEvents.Read(query, context.CancellationToken);
+        var response = new Api.ListServiceEventsResponse { Events = { page.Events.Select(PolicyMapping.ToProto) } };
+        if (page.Next is { } next)
         {
-            var batch = hours.Skip(round).Take(BucketsPerRound).ToList();
-            var buckets = await Task.WhenAll(batch.Select(ReadHour));
-            for (var b = 0; b < batch.Count; b++)
-            {
-                var matching = buckets[b]
-                    .Where(e => e.At >= start && e.At < end && (outletId is null || e.OutletId == outletId) && (actions.Count == 0 || actions.Contains(e.Action)))
-                    .ToList();
-                var skip = batch[b] == hour ? sentInHour : 0;
-                foreach (var e in matching.Skip(skip))
-                {
-                    if (response.Events.Count == pageSize)
-                    {
-                        response.NextPageToken = EncodePosition(batch[b], matching.IndexOf(e));
-                        return response;
-                    }
-
-                    response.Events.Add(PolicyMapping.ToProto(e));
-                }
-            }
+            response.NextPageToken = EncodePosition(next);
         }
 
         return response;
-
-        async Task<IEnumerable<ServiceEvent>> ReadHour(DateTimeOffset hourStart)
-        {
-            var shards = await Task.WhenAll(ServiceLogBuckets.KeysOf(region, hourStart).Select(key => grains.GetGrain<IServiceLogGrain>(key).List()));
-            return ServiceLogBuckets.InOrder(shards.SelectMany(events => events));
-        }
     }
 
-    private static string EncodePosition(DateTimeOffset hour, int sent) =>
-        CommonMapping.EncodePageToken(EventsPageKind, $"{hour.UtcDateTime:yyyyMMddHH}:{sent.ToString(CultureInfo.InvariantCulture)}");
+    /// <summary>The last event sent, exactly: ticks, order revision, then the order id (last, so no separator can confuse it).</summary>
+    private static string EncodePosition(ServiceEventPosition position) =>
+        CommonMapping.EncodePageToken(EventsPageKind, string.Create(CultureInfo.InvariantCulture, $"{position.At.UtcTicks}:{position.OrderRevision}:{position.OrderId}"));
 
-    private static (DateTimeOffset Hour, int Sent) DecodePosition(string? token, DateTimeOffset start)
+    private static ServiceEventPosition? DecodePosition(string? token)
     {
         if (CommonMapping.DecodePageToken(token, EventsPageKind) is not { } position)
         {
-            return (start, 0);
+            return null;
         }
 
-        var parts = position.Split(':');
+        var parts = position.Split(':', 3);
         try
         {
-            return (ServiceLogBuckets.ParseHour(parts[0]), int.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture));
+            return parts.Length == 3 && parts[2].Length > 0
+                ? new ServiceEventPosition(
+                    new DateTimeOffset(long.Parse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero),
+                    parts[2],
+                    int.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture))
+                : throw new FormatException();
         }
-        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException)
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentOutOfRangeException)
         {
             throw RpcErrors.InvalidArgument("page_token", "is not a token returned by a previous call of this method");
         }
