@@ -110,6 +110,40 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_busy_outlets_job_feed_and_event_feed_read_whole_after_older_entries_move_to_pages()
+    {
+        var outlet = await Outlet("PAGED-A", -23.0, 5_000);
+        var grain = Grains.GetGrain<IOutletGrain>(outlet);
+        var now = LifecycleClusterFixture.Clock.GetUtcNow();
+        const int Jobs = 1_337; // several pages out of the outlet's state, and a part page left in it
+        for (var i = 0; i < Jobs; i++)
+        {
+            var offered = new JobEvent { OrderId = $"paged-{i}", Kind = JobEventKind.Offered, At = now, Detail = "offered", OrderRevision = 2 };
+            Assert.True((await grain.TryBook($"paged-{i}", Job(-22.999), null, offered)).Booked);
+        }
+
+        var all = await grain.ListJobs(0, Jobs + 10);
+        Assert.Equal(Jobs, all.Total);
+        Assert.Equal(Enumerable.Range(0, Jobs).Reverse().Select(i => $"paged-{i}"), all.OrderIds);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"paged-{Jobs - 1 - 900 - i}"), (await grain.ListJobs(900, 40)).OrderIds);
+
+        // A reader starting from the beginning gets every event once, in sequence order.
+        var read = new List<JobEvent>();
+        for (var after = 0L; read.Count < Jobs;)
+        {
+            var page = await grain.WaitForJobEvents(after, 100, TimeSpan.Zero);
+            Assert.NotEmpty(page.Events);
+            Assert.Equal(1, page.FirstRetained);
+            read.AddRange(page.Events);
+            after = page.Events[^1].Sequence;
+        }
+
+        Assert.Equal(Enumerable.Range(1, Jobs).Select(i => (long)i), read.Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(0, Jobs).Select(i => $"paged-{i}"), read.Select(e => e.OrderId));
+        Assert.Equal(Jobs, (await grain.GetLoad()).OpenOrders);
+    }
+
+    [Fact]
     public async Task When_every_outlet_has_declined_the_order_escalates_to_headquarters()
     {
         var only = await Outlet("ESC-A", -25.0, 10);

@@ -129,7 +129,38 @@ public sealed class RepairOrderGrain(
     /// </summary>
     private bool _dispatchingFirstTime;
 
+    /// <summary>The effects mark last written to storage; the in-memory mark may be ahead of it.</summary>
+    private int _storedEffectsMark;
+
     private string OrderId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _storedEffectsMark = state.State.EffectsDoneThrough;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The effects mark rides on the order's next write; an order collected while idle first (most
+    /// wait minutes or hours for the outlet) writes it as it is put away, so its effects are replayed
+    /// only after a crash or a shutdown (which must not wait on thousands of writes). Best effort: a
+    /// replay is harmless, only slower.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode is DeactivationReasonCode.ActivationIdle or DeactivationReasonCode.HighMemoryPressure
+            && state.State.Order is not null && state.State.EffectsDoneThrough > _storedEffectsMark && state.RecordExists)
+        {
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Left for the next activation to replay.
+            }
+        }
+    }
 
     public async Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null)
     {
@@ -420,10 +451,16 @@ public sealed class RepairOrderGrain(
         return await Settle(after);
     }
 
+    private async Task Store()
+    {
+        await state.WriteOrRollbackAsync(this);
+        _storedEffectsMark = state.State.EffectsDoneThrough;
+    }
+
     private async Task Commit(RepairOrder order)
     {
         state.State.Order = order;
-        await state.WriteOrRollbackAsync(this);
+        await Store();
         _changed.Notify();
     }
 
@@ -459,7 +496,7 @@ public sealed class RepairOrderGrain(
 
         if (await ScheduleTimer(order))
         {
-            await state.WriteOrRollbackAsync(this);
+            await Store();
         }
 
         return order;

@@ -228,10 +228,13 @@ public sealed class OutletState
 
     [Id(7)] public Dictionary<DateOnly, int> BookedPerDay { get; set; } = [];
 
-    /// <summary>Every order ever booked here, oldest first: the outlet's job feed.</summary>
+    /// <summary>
+    /// The newest orders booked here, oldest first: the outlet's job feed after the first
+    /// <see cref="JobsArchived"/>, which are in <see cref="IOutletFeedPageGrain"/> pages.
+    /// </summary>
     [Id(8)] public List<string> Jobs { get; set; } = [];
 
-    /// <summary>The most recent job events, oldest first; older ones are pruned.</summary>
+    /// <summary>The newest job events, oldest first; older ones are in <see cref="IOutletFeedPageGrain"/> pages.</summary>
     [Id(9)] public List<JobEvent> JobEvents { get; set; } = [];
 
     [Id(10)] public long LastJobEventSequence { get; set; }
@@ -252,6 +255,15 @@ public sealed class OutletState
 
     /// <summary>Offers waiting for this outlet's answer: order id → when the offer lapses.</summary>
     [Id(16)] public Dictionary<string, DateTimeOffset> AnswersDue { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many of the oldest jobs have moved to pages (whole pages only).</summary>
+    [Id(17)] public int JobsArchived { get; set; }
+
+    /// <summary>Job events up to this sequence have moved to pages; 0 when none have.</summary>
+    [Id(18)] public long JobEventsArchivedThrough { get; set; }
+
+    /// <summary>The first archived job event (1, unless events were pruned before pages existed).</summary>
+    [Id(19)] public long FirstArchivedJobEvent { get; set; }
 }
 
 /// <remarks>
@@ -274,8 +286,11 @@ public sealed class OutletGrain(
     /// <summary>Bookings older than this are only kept in the job feed.</summary>
     private const int BookingDaysKept = 7;
 
-    /// <summary>Job events kept for reconnecting outlet systems; days of traffic for a busy outlet.</summary>
-    public const int JobEventsKept = 5_000;
+    /// <summary>
+    /// Jobs and job events kept in the outlet's own state; past this, the oldest move out in whole
+    /// pages. Every booking writes this state, so it must not grow with the outlet's history.
+    /// </summary>
+    public const int FeedEntriesKept = 500;
 
     /// <summary>Notified when an event is appended; waiting watchers then read it.</summary>
     private readonly ChangeSignal _jobEventAppended = new();
@@ -536,7 +551,7 @@ public sealed class OutletGrain(
         }
         else
         {
-            await state.WriteOrRollbackAsync(this);
+            await Save();
             PublishHint();
         }
 
@@ -558,11 +573,31 @@ public sealed class OutletGrain(
             ? new BookingResult { Booked = true, LocalDate = day, Reasons = [], Listing = Listing() }
             : null);
 
-    public Task<JobFeedPage> ListJobs(int skip, int take)
+    public async Task<JobFeedPage> ListJobs(int skip, int take)
     {
         RequireProfile();
-        var jobs = state.State.Jobs;
-        return Task.FromResult(new JobFeedPage { OrderIds = OrderFeeds.NewestFirst(jobs, skip, take), Total = jobs.Count });
+        var (archived, jobs) = (state.State.JobsArchived, state.State.Jobs);
+        var total = archived + jobs.Count;
+        var ids = ImmutableArray.CreateBuilder<string>();
+        var pages = new Dictionary<long, ImmutableArray<string>>();
+        for (var position = total - skip; position > 0 && ids.Count < take; position--)
+        {
+            if (position > archived)
+            {
+                ids.Add(jobs[position - archived - 1]);
+                continue;
+            }
+
+            var page = IOutletFeedPageGrain.PageOf(position);
+            if (!pages.TryGetValue(page, out var entries))
+            {
+                pages[page] = entries = await FeedPage(IOutletFeedPageGrain.JobsKey(OutletId, page)).GetOrderIds();
+            }
+
+            ids.Add(entries[(int)((position - 1) % IOutletFeedPageGrain.Size)]);
+        }
+
+        return new JobFeedPage { OrderIds = ids.ToImmutable(), Total = total };
     }
 
     public async Task ReleaseBooking(string orderId)
@@ -577,7 +612,7 @@ public sealed class OutletGrain(
         {
             if (forgotAnswer)
             {
-                await state.WriteOrRollbackAsync(this);
+                await Save();
             }
 
             return;
@@ -592,7 +627,7 @@ public sealed class OutletGrain(
             return;
         }
 
-        await state.WriteOrRollbackAsync(this);
+        await Save();
         PublishHint();
     }
 
@@ -604,7 +639,7 @@ public sealed class OutletGrain(
             return;
         }
 
-        await state.WriteOrRollbackAsync(this);
+        await Save();
         _jobEventAppended.Notify();
     }
 
@@ -621,7 +656,7 @@ public sealed class OutletGrain(
         }
         else if (changed || withdrawn)
         {
-            await state.WriteOrRollbackAsync(this);
+            await Save();
         }
 
         if (withdrawn)
@@ -641,11 +676,6 @@ public sealed class OutletGrain(
 
         events.Add(jobEvent with { Sequence = ++state.State.LastJobEventSequence });
         TrackOpenOrder(jobEvent);
-        if (events.Count > JobEventsKept)
-        {
-            events.RemoveRange(0, events.Count - JobEventsKept);
-        }
-
         return true;
     }
 
@@ -658,14 +688,59 @@ public sealed class OutletGrain(
         }
 
         var events = state.State.JobEvents;
-        var page = events.Where(e => e.Sequence > afterSequence).Take(max).ToImmutableArray();
-        return new JobEventPage
+        var firstRetained = state.State.JobEventsArchivedThrough > 0
+            ? state.State.FirstArchivedJobEvent
+            : events.Count == 0 ? state.State.LastJobEventSequence + 1 : events[0].Sequence;
+        var next = Math.Max(afterSequence + 1, firstRetained);
+        ImmutableArray<JobEvent> page;
+        if (next <= state.State.JobEventsArchivedThrough)
         {
-            Events = page,
-            FirstRetained = events.Count == 0 ? state.State.LastJobEventSequence + 1 : events[0].Sequence,
-            LastSequence = state.State.LastJobEventSequence,
-        };
+            // A reader that fell behind the events kept in state reads on from the pages, one per call.
+            var archived = await FeedPage(IOutletFeedPageGrain.EventsKey(OutletId, IOutletFeedPageGrain.PageOf(next))).GetEvents();
+            page = [.. archived.Where(e => e.Sequence > afterSequence).Take(max)];
+        }
+        else
+        {
+            page = [.. events.Where(e => e.Sequence > afterSequence).Take(max)];
+        }
+
+        return new JobEventPage { Events = page, FirstRetained = firstRetained, LastSequence = state.State.LastJobEventSequence };
     }
+
+    /// <summary>Moves the oldest jobs and job events out in whole pages once they pass <see cref="FeedEntriesKept"/>, then stores the state.</summary>
+    private async Task Save()
+    {
+        var size = IOutletFeedPageGrain.Size;
+        var jobs = state.State.Jobs;
+        while (jobs.Count > FeedEntriesKept)
+        {
+            var page = state.State.JobsArchived / size;
+            await FeedPage(IOutletFeedPageGrain.JobsKey(OutletId, page)).StoreOrderIds([.. jobs.Take(size)]);
+            jobs.RemoveRange(0, size);
+            state.State.JobsArchived += size;
+        }
+
+        var events = state.State.JobEvents;
+        while (events.Count > FeedEntriesKept)
+        {
+            // Page n holds sequences n × size + 1 to (n + 1) × size; a feed pruned before pages existed starts mid-page.
+            var first = events[0].Sequence;
+            var page = IOutletFeedPageGrain.PageOf(first);
+            var take = (int)Math.Min(events.Count, ((page + 1) * size) - first + 1);
+            await FeedPage(IOutletFeedPageGrain.EventsKey(OutletId, page)).StoreEvents([.. events.Take(take)]);
+            if (state.State.JobEventsArchivedThrough == 0)
+            {
+                state.State.FirstArchivedJobEvent = first;
+            }
+
+            state.State.JobEventsArchivedThrough = events[take - 1].Sequence;
+            events.RemoveRange(0, take);
+        }
+
+        await state.WriteOrRollbackAsync(this);
+    }
+
+    private IOutletFeedPageGrain FeedPage(string key) => GrainFactory.GetGrain<IOutletFeedPageGrain>(key);
 
     public async Task<string> AssignTechnician(string orderId, string? technicianId, string capability)
     {
@@ -702,7 +777,7 @@ public sealed class OutletGrain(
         if (state.State.TechnicianOnOrder.GetValueOrDefault(orderId) != chosen)
         {
             state.State.TechnicianOnOrder[orderId] = chosen;
-            await state.WriteOrRollbackAsync(this);
+            await Save();
         }
 
         return chosen;
@@ -712,7 +787,7 @@ public sealed class OutletGrain(
     {
         if (state.State.TechnicianOnOrder.Remove(orderId))
         {
-            await state.WriteOrRollbackAsync(this);
+            await Save();
         }
     }
 
@@ -814,7 +889,7 @@ public sealed class OutletGrain(
         _onShiftCertifications = null;
         state.State.Version++;
         state.State.UpdatedAt = clock.GetUtcNow();
-        await state.WriteOrRollbackAsync(this);
+        await Save();
         return await Publish();
     }
 
