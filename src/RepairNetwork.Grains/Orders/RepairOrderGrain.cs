@@ -411,7 +411,7 @@ public sealed class RepairOrderGrain(
     {
         if (state.State.Order is not { } order)
         {
-            await Unregister(reminderName);
+            await this.UnregisterReminderIfAny(reminderName);
             return;
         }
 
@@ -428,7 +428,7 @@ public sealed class RepairOrderGrain(
             }
             else
             {
-                await Unregister(RetryDispatchReminder);
+                await this.UnregisterReminderIfAny(RetryDispatchReminder);
             }
         }
     }
@@ -531,7 +531,7 @@ public sealed class RepairOrderGrain(
 
         if (dispatched.Status == RepairOrderStatus.Offered && order.Status == RepairOrderStatus.Unassigned)
         {
-            await Unregister(RetryDispatchReminder);
+            await this.UnregisterReminderIfAny(RetryDispatchReminder);
         }
 
         return dispatched;
@@ -693,7 +693,7 @@ public sealed class RepairOrderGrain(
         }
         else
         {
-            await Unregister(ServiceLevelReminder);
+            await this.UnregisterReminderIfAny(ServiceLevelReminder);
         }
 
         state.State.TimerDueAt = next;
@@ -711,12 +711,4 @@ public sealed class RepairOrderGrain(
             : order.NextDeadline;
 
     private IOutletGrain Outlet(string outletId) => GrainFactory.GetGrain<IOutletGrain>(outletId);
-
-    private async Task Unregister(string name)
-    {
-        if (await this.GetReminder(name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
 }

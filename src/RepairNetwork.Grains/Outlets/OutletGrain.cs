@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -6,7 +7,6 @@ using RepairNetwork.Domain;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Domain.Technicians;
-using Microsoft.Extensions.Options;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Orders;
 
@@ -283,6 +283,7 @@ public sealed class OutletGrain(
     /// it wakes the outlet after a restart, and the outlet tells each order whose offer has lapsed.
     /// </summary>
     public const string AnswersDueReminder = "answers-due";
+
     /// <summary>Bookings older than this are only kept in the job feed.</summary>
     private const int BookingDaysKept = 7;
 
@@ -330,11 +331,7 @@ public sealed class OutletGrain(
 
         if (state.State.AnswersDue.Count == 0)
         {
-            if (await this.GetReminder(AnswersDueReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
+            await this.UnregisterReminderIfAny(AnswersDueReminder);
             _watchingAnswers = false;
             return;
         }
