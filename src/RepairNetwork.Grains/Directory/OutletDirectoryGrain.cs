@@ -17,8 +17,10 @@ public interface IOutletDirectoryGrain : IGrainWithIntegerKey
     Task Publish(OutletListing listing);
 
     /// <summary>
-    /// Records an outlet's latest capacity hint in memory only (it is derived from the outlet's own
-    /// durable state, which re-announces it on activation); one-way, so a booking never waits for it.
+    /// Records an outlet's latest capacity hint; one-way, so a booking never waits for it. Hints are
+    /// kept in memory and saved every <see cref="OutletDirectoryGrain.HintsSavedEvery"/>, so a
+    /// restarted cluster answers lookups without waking every outlet; a hint newer than the last save
+    /// is corrected when its outlet next books or activates (it re-announces).
     /// </summary>
     [OneWay]
     Task PublishHint(CapacityHint hint);
@@ -26,7 +28,7 @@ public interface IOutletDirectoryGrain : IGrainWithIntegerKey
     /// <summary>
     /// Listings changed after <paramref name="version"/> and capacity hints changed after
     /// <paramref name="hintVersion"/> of the given epoch; everything when the epoch differs (the shard
-    /// was reactivated: its version counters may have restarted and the hints it held are gone).
+    /// was reactivated: its version counters may have restarted).
     /// </summary>
     [ReadOnly]
     Task<DirectoryChanges> ChangesSince(Guid epoch, long version, long hintVersion);
@@ -53,6 +55,13 @@ public sealed record DirectoryEntry
 
     /// <summary>Shard version at which this entry last changed.</summary>
     [Id(1)] public required long ChangedAt { get; init; }
+}
+
+/// <summary>The capacity hints a shard last saved: outlet id → hint.</summary>
+[GenerateSerializer, Alias("rn.OutletDirectoryHintsState")]
+public sealed class OutletDirectoryHintsState
+{
+    [Id(0)] public Dictionary<string, CapacityHint> Hints { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Immutable, so a write in flight never sees a later change half-applied.</summary>
@@ -83,18 +92,71 @@ public static class OutletDirectoryShards
 
 [Reentrant]
 public sealed class OutletDirectoryGrain(
-    [PersistentState("outlet-directory", StorageNames.Repair)] IPersistentState<OutletDirectoryState> state)
+    [PersistentState("outlet-directory", StorageNames.Repair)] IPersistentState<OutletDirectoryState> state,
+    [PersistentState("outlet-directory-hints", StorageNames.Repair)] IPersistentState<OutletDirectoryHintsState> savedHints)
     : Grain, IOutletDirectoryGrain
 {
+    /// <summary>
+    /// How often changed hints are saved: hints change with every booking, so they are saved in one
+    /// small write per shard at most this often rather than with each booking or in the listings' state.
+    /// </summary>
+    public static readonly TimeSpan HintsSavedEvery = TimeSpan.FromSeconds(10);
+
     private readonly Guid _epoch = Guid.NewGuid();
     private readonly GroupCommit _commit = new(() => state.WriteStateAsync(), () => state.State.Version);
     private readonly Dictionary<string, (CapacityHint Hint, long ChangedAt)> _hints = new(StringComparer.Ordinal);
     private long _hintVersion;
+    private long _savedHintVersion;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _commit.Persisted(state.State.Version);
+        foreach (var hint in savedHints.State.Hints.Values)
+        {
+            _hints[hint.OutletId] = (hint, ++_hintVersion);
+        }
+
+        _savedHintVersion = _hintVersion;
+        this.RegisterGrainTimer(SaveHints, HintsSavedEvery, HintsSavedEvery);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Saves changed hints when the shard is put away while the silo runs on. Not on shutdown: the
+    /// silo's storage may already be going, and waiting on it holds up the stop; the last tick's save
+    /// stands then, and an outlet whose later hint is lost re-announces it when it next books or activates.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        reason.ReasonCode == DeactivationReasonCode.ShuttingDown ? Task.CompletedTask : SaveHints();
+
+    /// <summary>Saves the hints if any changed since the last save; a failed save is retried on the next tick.</summary>
+    private async Task SaveHints()
+    {
+        var version = _hintVersion;
+        if (version == _savedHintVersion)
+        {
+            return;
+        }
+
+        savedHints.State = new OutletDirectoryHintsState { Hints = _hints.ToDictionary(h => h.Key, h => h.Value.Hint, StringComparer.Ordinal) };
+        try
+        {
+            await savedHints.WriteStateAsync();
+            _savedHintVersion = Math.Max(_savedHintVersion, version);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Kept in memory; the next tick tries again, with the stored version re-read in case
+            // another activation of this shard wrote in between.
+            try
+            {
+                await savedHints.ReadStateAsync();
+            }
+            catch (Exception readFailure) when (readFailure is not OperationCanceledException)
+            {
+                // The database is away; the next tick re-reads.
+            }
+        }
     }
 
     public async Task Publish(OutletListing listing)
