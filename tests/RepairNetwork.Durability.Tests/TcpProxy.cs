@@ -43,10 +43,17 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var connection in _connections)
             {
-                // Reset rather than close: the peer sees the connection die at once.
-                if (connection.Client is { Connected: true } socket)
+                // Reset rather than close: the peer sees the connection die at once. A pump may have
+                // closed this side a moment ago (its peer hung up), which is as good.
+                try
                 {
-                    socket.LingerState = new LingerOption(true, 0);
+                    if (connection.Client is { Connected: true } socket)
+                    {
+                        socket.LingerState = new LingerOption(true, 0);
+                    }
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+                {
                 }
 
                 connection.Dispose();
