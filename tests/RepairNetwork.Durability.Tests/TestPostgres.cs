@@ -32,7 +32,9 @@ public sealed class TestDatabase : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString.Value) { Database = name, Pooling = true };
+        // Test classes run in parallel, each with server processes holding two pools (grain storage
+        // and service events): bounded pools keep them all within PostgreSQL's 100 connections.
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString.Value) { Database = name, Pooling = true, MaxPoolSize = 10 };
         return new TestDatabase(name, builder.ConnectionString);
     }
 
