@@ -384,7 +384,7 @@ public sealed class OutletInventoryGrain(
         {
             var first = ledger[0].Sequence;
             var number = IStockLedgerPageGrain.PageOf(first);
-            var take = (int)((number + 1) * size - first + 1); // a whole page, or the rest of one begun before archiving existed
+            var take = SequencePages.RestOfPage(first, size);
             var movements = ledger.Take(take).ToImmutableArray();
             await GrainFactory.GetGrain<IStockLedgerPageGrain>(IStockLedgerPageGrain.Key(this.GetPrimaryKeyString(), number)).Store(movements);
             ledger.RemoveRange(0, take);

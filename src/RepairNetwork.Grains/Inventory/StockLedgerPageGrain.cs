@@ -18,7 +18,7 @@ public interface IStockLedgerPageGrain : IGrainWithStringKey
 
     public static string Key(string outletId, long pageNumber) => $"{outletId}/{pageNumber}";
 
-    public static long PageOf(long sequence) => (sequence - 1) / Size;
+    public static long PageOf(long sequence) => SequencePages.PageOf(sequence, Size);
 
     /// <summary>Stores the page; storing it again (a retry after a crash) changes nothing.</summary>
     Task Store(ImmutableArray<StockMovement> movements);

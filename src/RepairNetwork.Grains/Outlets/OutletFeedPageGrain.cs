@@ -20,7 +20,7 @@ public interface IOutletFeedPageGrain : IGrainWithStringKey
     public static string EventsKey(string outletId, long page) => $"{outletId}/events/{page}";
 
     /// <summary>The page holding the entry at 1-based <paramref name="position"/>.</summary>
-    public static long PageOf(long position) => (position - 1) / Size;
+    public static long PageOf(long position) => SequencePages.PageOf(position, Size);
 
     /// <summary>Stores a page of order ids; storing it again (a retry after a crash) changes nothing.</summary>
     Task StoreOrderIds(ImmutableArray<string> orderIds);

@@ -720,10 +720,10 @@ public sealed class OutletGrain(
         var events = state.State.JobEvents;
         while (events.Count > FeedEntriesKept)
         {
-            // Page n holds sequences n × size + 1 to (n + 1) × size; a feed pruned before pages existed starts mid-page.
+            // A feed pruned before pages existed starts mid-page.
             var first = events[0].Sequence;
             var page = IOutletFeedPageGrain.PageOf(first);
-            var take = (int)Math.Min(events.Count, ((page + 1) * size) - first + 1);
+            var take = Math.Min(events.Count, SequencePages.RestOfPage(first, size));
             await FeedPage(IOutletFeedPageGrain.EventsKey(OutletId, page)).StoreEvents([.. events.Take(take)]);
             if (state.State.JobEventsArchivedThrough == 0)
             {
