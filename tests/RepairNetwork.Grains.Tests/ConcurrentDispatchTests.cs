@@ -116,7 +116,7 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
         await fixture.Grains.GetGrain<IOutletGrain>(id).Create(profile);
         var technician = TechnicianProfile.Create($"{id}-T1", id, "Wang Fang",
             [new Certification { Capability = "phone.screen", ExpiresOn = new DateOnly(2027, 6, 30) }], onShift: true, "technician");
-        await fixture.Grains.GetGrain<ITechnicianGrain>(technician.TechnicianId).Create(technician);
+        await fixture.Grains.GetGrain<ITechnicianGrain>(technician.TechnicianId).Create(technician, RepairNetwork.Domain.Orders.Actor.Platform);
         return id;
     }
 

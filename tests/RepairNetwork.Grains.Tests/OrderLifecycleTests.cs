@@ -355,7 +355,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         {
             var technician = TechnicianProfile.Create($"{id}-T{i}", id, $"Technician {i}",
                 [new Certification { Capability = "phone.screen", ExpiresOn = new DateOnly(2030, 6, 30) }], onShift: true, "technician");
-            await Grains.GetGrain<ITechnicianGrain>(technician.TechnicianId).Create(technician);
+            await Grains.GetGrain<ITechnicianGrain>(technician.TechnicianId).Create(technician, RepairNetwork.Domain.Orders.Actor.Platform);
         }
 
         return id;

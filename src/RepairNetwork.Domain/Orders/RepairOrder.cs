@@ -164,6 +164,13 @@ public sealed record RepairOrder
     /// <summary>The outlet holding the order (offered to or working on it); null while none does.</summary>
     [Id(3)] public Assignment? Assignment { get; init; }
 
+    /// <summary>
+    /// The outlet the order belongs to now, and so the only outlet that may read it (customer data
+    /// included), watch it or work it; null while no outlet holds it. An outlet that was offered the
+    /// order and declined it, or let the offer lapse, no longer holds it.
+    /// </summary>
+    public string? HoldingOutletId => Assignment?.OutletId;
+
     [Id(4)] public ImmutableArray<PassedOverOutlet> PassedOver { get; init; } = [];
 
     [Id(5)] public string UnassignedReason { get; init; } = string.Empty;

@@ -102,4 +102,47 @@ public sealed record OutletProfile
         && Location == other.Location && Hours.SameAs(other.Hours) && Modes == other.Modes
         && Capabilities.SequenceEqual(other.Capabilities) && DailyCapacity == other.DailyCapacity
         && Equals(ServiceArea, other.ServiceArea) && Region == other.Region;
+
+    /// <summary>
+    /// Who may change what: headquarters edits everything; an outlet keeps its own phone and opening
+    /// hours current, but not their time zone (the zone decides which local day the outlet's daily
+    /// capacity belongs to, so moving it would hand the outlet a fresh day) nor anything that shapes
+    /// dispatch. Throws PERMISSION_DENIED naming the fields an outlet tried to change (API names).
+    /// </summary>
+    public static void CheckEdit(OutletProfile current, OutletProfile proposed, Orders.Actor by)
+    {
+        if (by.Role is Orders.ActorRole.Headquarters or Orders.ActorRole.Platform)
+        {
+            return;
+        }
+
+        if (by.Role != Orders.ActorRole.Outlet || by.Id != current.OutletId)
+        {
+            throw DomainException.Forbidden($"only headquarters or outlet '{current.OutletId}' itself may edit its profile");
+        }
+
+        var headquartersOnly = new List<string>();
+        void Check(bool same, string field)
+        {
+            if (!same)
+            {
+                headquartersOnly.Add(field);
+            }
+        }
+
+        Check(current.Name == proposed.Name, "name");
+        Check(current.Address == proposed.Address, "address");
+        Check(current.Location == proposed.Location, "location");
+        Check(current.Hours.TimeZoneId == proposed.Hours.TimeZoneId, "opening_hours.time_zone");
+        Check(current.Modes == proposed.Modes, "service_modes");
+        Check(current.Capabilities.SequenceEqual(proposed.Capabilities), "capabilities");
+        Check(current.DailyCapacity == proposed.DailyCapacity, "daily_capacity");
+        Check(Equals(current.ServiceArea, proposed.ServiceArea), "service_area_geojson");
+        Check(current.Region == proposed.Region, "region");
+        if (headquartersOnly.Count > 0)
+        {
+            throw DomainException.Forbidden(
+                $"an outlet may change only its phone and opening hours (not their time zone); {string.Join(", ", headquartersOnly)} are set by headquarters");
+        }
+    }
 }

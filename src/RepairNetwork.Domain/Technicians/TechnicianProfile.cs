@@ -11,7 +11,16 @@ public sealed record Certification
 
     [Id(1)] public required DateOnly ExpiresOn { get; init; }
 
+    /// <summary>Who granted it (a headquarters client, or "platform" for imports and the demo); empty for certifications stored before this was kept.</summary>
+    [Id(2)] public string CertifiedBy { get; init; } = string.Empty;
+
+    /// <summary>When it was granted or last changed; null for certifications stored before this was kept.</summary>
+    [Id(3)] public DateTimeOffset? CertifiedAt { get; init; }
+
     public bool IsValidOn(DateOnly day) => day <= ExpiresOn;
+
+    /// <summary>The same grant (capability and expiry), whoever recorded it and when.</summary>
+    public bool SameGrantAs(Certification other) => Capability == other.Capability && ExpiresOn == other.ExpiresOn;
 }
 
 /// <summary>A technician of one outlet.</summary>
@@ -66,5 +75,38 @@ public sealed record TechnicianProfile
 
     public bool SameAs(TechnicianProfile other) =>
         TechnicianId == other.TechnicianId && OutletId == other.OutletId && DisplayName == other.DisplayName
-        && OnShift == other.OnShift && Certifications.SequenceEqual(other.Certifications);
+        && OnShift == other.OnShift && SameCertifications(Certifications, other.Certifications);
+
+    /// <summary>
+    /// Who may change what, and the record of who certified: certifications are one of the dispatch
+    /// rules, so headquarters grants them; an outlet registers its technicians and keeps their names and
+    /// shifts current, but cannot certify them (nor move them to another outlet). Returns
+    /// <paramref name="proposed"/> with each certification's provenance: kept where the grant is
+    /// unchanged, <paramref name="by"/> and <paramref name="now"/> where it is new or changed.
+    /// </summary>
+    public static TechnicianProfile Edit(TechnicianProfile? current, TechnicianProfile proposed, Orders.Actor by, DateTimeOffset now)
+    {
+        var kept = current?.Certifications ?? [];
+        if (by.Role is not (Orders.ActorRole.Headquarters or Orders.ActorRole.Platform))
+        {
+            if (by.Role != Orders.ActorRole.Outlet || by.Id != proposed.OutletId || (current is not null && current.OutletId != by.Id))
+            {
+                throw DomainException.Forbidden("an outlet may register and edit only its own technicians, and cannot move them to another outlet");
+            }
+
+            if (!SameCertifications(kept, proposed.Certifications))
+            {
+                throw DomainException.Forbidden("certifications are granted by headquarters; an outlet may set a technician's display_name and on_shift");
+            }
+        }
+
+        return proposed with
+        {
+            Certifications = [.. proposed.Certifications.Select(c =>
+                kept.FirstOrDefault(k => k.SameGrantAs(c)) is { } same ? same : c with { CertifiedBy = by.Id, CertifiedAt = now })],
+        };
+    }
+
+    private static bool SameCertifications(ImmutableArray<Certification> a, ImmutableArray<Certification> b) =>
+        a.Length == b.Length && a.Zip(b).All(p => p.First.SameGrantAs(p.Second));
 }

@@ -21,10 +21,14 @@ public interface IOutletGrain : IGrainWithStringKey
     [ReadOnly]
     Task<OutletListing> Get();
 
-    /// <summary>Replaces the profile; <paramref name="expectedVersion"/> 0 skips the version check.</summary>
-    Task<OutletListing> Update(OutletProfile profile, long expectedVersion);
+    /// <summary>
+    /// Replaces the profile; <paramref name="expectedVersion"/> 0 skips the version check. What
+    /// <paramref name="by"/> may change is the domain's rule (OutletProfile.CheckEdit).
+    /// </summary>
+    Task<OutletListing> Update(OutletProfile profile, long expectedVersion, Domain.Orders.Actor by);
 
-    Task<OutletListing> SetStatus(OutletStatus status, string reason);
+    /// <summary>Opens, pauses or closes the outlet, if <paramref name="by"/> may (OutletStatusRules).</summary>
+    Task<OutletListing> SetStatus(OutletStatus status, string reason, Domain.Orders.Actor by);
 
     /// <summary>Adds or refreshes a technician in the roster; NOT_FOUND when the outlet does not exist.</summary>
     Task UpsertTechnician(TechnicianRecord technician);
@@ -444,9 +448,10 @@ public sealed class OutletGrain(
 
     public Task<OutletListing> Get() => Task.FromResult(Listing());
 
-    public async Task<OutletListing> Update(OutletProfile profile, long expectedVersion)
+    public async Task<OutletListing> Update(OutletProfile profile, long expectedVersion, Domain.Orders.Actor by)
     {
         var existing = RequireProfile();
+        OutletProfile.CheckEdit(existing, profile, by);
         if (expectedVersion != 0 && expectedVersion != state.State.Version)
         {
             throw DomainException.Precondition($"outlet '{OutletId}' is at version {state.State.Version}, not the expected {expectedVersion}; read it again and retry");
@@ -461,9 +466,10 @@ public sealed class OutletGrain(
         return await Commit();
     }
 
-    public async Task<OutletListing> SetStatus(OutletStatus status, string reason)
+    public async Task<OutletListing> SetStatus(OutletStatus status, string reason, Domain.Orders.Actor by)
     {
         RequireProfile();
+        OutletStatusRules.CheckChange(OutletId, state.State.Status, status, by);
         if (state.State.Status == status)
         {
             return Listing();

@@ -10,14 +10,17 @@ namespace RepairNetwork.Grains.Technicians;
 /// <summary>A technician: certifications and shift. Its outlet keeps a copy in its roster for dispatch.</summary>
 public interface ITechnicianGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the technician; an identical retry returns it, a different one is ALREADY_EXISTS.</summary>
-    Task<TechnicianRecord> Create(TechnicianProfile profile);
+    /// <summary>
+    /// Creates the technician; an identical retry returns it, a different one is ALREADY_EXISTS. What
+    /// <paramref name="by"/> may set (certifications are headquarters') is TechnicianProfile.Edit.
+    /// </summary>
+    Task<TechnicianRecord> Create(TechnicianProfile profile, Domain.Orders.Actor by);
 
     [ReadOnly]
     Task<TechnicianRecord> Get();
 
     /// <summary>Replaces the profile if the version is still <paramref name="expectedVersion"/>.</summary>
-    Task<TechnicianRecord> Update(TechnicianProfile profile, long expectedVersion);
+    Task<TechnicianRecord> Update(TechnicianProfile profile, long expectedVersion, Domain.Orders.Actor by);
 }
 
 [GenerateSerializer, Alias("rn.TechnicianState")]
@@ -35,11 +38,12 @@ public sealed class TechnicianState
 /// </remarks>
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class TechnicianGrain(
-    [PersistentState("technician", StorageNames.Repair)] IPersistentState<TechnicianState> state) : Grain, ITechnicianGrain
+    [PersistentState("technician", StorageNames.Repair)] IPersistentState<TechnicianState> state,
+    TimeProvider time) : Grain, ITechnicianGrain
 {
     private string TechnicianId => this.GetPrimaryKeyString();
 
-    public async Task<TechnicianRecord> Create(TechnicianProfile profile)
+    public async Task<TechnicianRecord> Create(TechnicianProfile profile, Domain.Orders.Actor by)
     {
         if (profile.TechnicianId != TechnicianId)
         {
@@ -58,12 +62,12 @@ public sealed class TechnicianGrain(
             return Record();
         }
 
-        return await Save(profile);
+        return await Save(TechnicianProfile.Edit(null, profile, by, time.GetUtcNow()));
     }
 
     public Task<TechnicianRecord> Get() => Task.FromResult(Record());
 
-    public async Task<TechnicianRecord> Update(TechnicianProfile profile, long expectedVersion)
+    public async Task<TechnicianRecord> Update(TechnicianProfile profile, long expectedVersion, Domain.Orders.Actor by)
     {
         var existing = state.State.Profile ?? throw DomainException.NotFound("technician", TechnicianId);
         if (expectedVersion != 0 && expectedVersion != state.State.Version)
@@ -71,6 +75,7 @@ public sealed class TechnicianGrain(
             throw DomainException.Precondition($"technician '{TechnicianId}' is at version {state.State.Version}, not the expected {expectedVersion}; read it again and retry");
         }
 
+        profile = TechnicianProfile.Edit(existing, profile, by, time.GetUtcNow());
         if (existing.SameAs(profile))
         {
             return Record();

@@ -43,7 +43,7 @@ public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnviron
         using var techniciansFile = File.OpenText(Path.Combine(folder, "technicians-cn.csv"));
         var technicians = OutletFileReader.ReadTechniciansCsv(techniciansFile).Where(r => r.Item is not null).Select(r => TechnicianMapping.ToDomain(r.Item)).ToList();
         await Parallel.ForEachAsync(technicians, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (profile, _) =>
-            await grains.GetGrain<ITechnicianGrain>(profile.TechnicianId).Create(profile));
+            await grains.GetGrain<ITechnicianGrain>(profile.TechnicianId).Create(profile, RepairNetwork.Domain.Orders.Actor.Platform));
 
         LogLoaded(outlets.Count, technicians.Count, stopwatch.ElapsedMilliseconds);
     }
@@ -66,7 +66,7 @@ public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnviron
                 throw;
             }
 
-            await grain.Update(profile, stored.Version);
+            await grain.Update(profile, stored.Version, Domain.Orders.Actor.Platform);
         }
     }
 

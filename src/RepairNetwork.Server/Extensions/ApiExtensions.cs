@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Server.Demo;
@@ -18,6 +19,8 @@ public static class ApiExtensions
         builder.AddRepairNetworkAuthentication();
         builder.Services.AddSingleton<OwnerLookup>();
         builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection("RateLimit"));
+        builder.Services.Configure<StreamSettings>(builder.Configuration.GetSection("Streams"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         // Singleton, so that its per-client rate limiter lives across calls.
         builder.Services.AddSingleton<AccessControlInterceptor>();

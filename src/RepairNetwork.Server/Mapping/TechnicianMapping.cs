@@ -42,6 +42,8 @@ public static class TechnicianMapping
         {
             Capability = c.Capability,
             ExpiresOn = CommonMapping.ToText(c.ExpiresOn),
+            CertifiedBy = c.CertifiedBy,
+            CertifiedAt = c.CertifiedAt is { } at ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at) : null,
         }));
         return technician;
     }

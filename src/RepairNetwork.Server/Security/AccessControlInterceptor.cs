@@ -31,10 +31,19 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
 {
     private readonly OwnerLookup _owners;
     private readonly PartitionedRateLimiter<Caller> _limiter;
+    private readonly StreamSettings _streams;
+    private readonly StreamSlots _slots = new();
+    private readonly TimeProvider _time;
 
-    public AccessControlInterceptor(OwnerLookup owners, Microsoft.Extensions.Options.IOptions<RateLimitSettings> settings)
+    public AccessControlInterceptor(
+        OwnerLookup owners,
+        Microsoft.Extensions.Options.IOptions<RateLimitSettings> settings,
+        Microsoft.Extensions.Options.IOptions<StreamSettings> streams,
+        TimeProvider time)
     {
         _owners = owners;
+        _streams = streams.Value;
+        _time = time;
         var limits = settings.Value;
         // Partitioned by role and client: each client has its own bucket, sized for its role.
         _limiter = PartitionedRateLimiter.Create<Caller, string>(caller => RateLimitPartition.GetTokenBucketLimiter($"{caller.Role}/{caller.ClientId}", _ =>
@@ -57,10 +66,40 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
         return await continuation(request, context);
     }
 
+    /// <summary>
+    /// A server stream is admitted like a unary call, then holds one of its client's stream slots and is
+    /// guarded for as long as it runs: the rule that admitted it is asked again before every message
+    /// and while it is quiet, so data that stops being the caller's stops flowing (StreamGuard).
+    /// </summary>
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await Admit(request, context);
-        await continuation(request, responseStream, context);
+        if (await Admit(request, context) is not var (caller, rule))
+        {
+            await continuation(request, responseStream, context);
+            return;
+        }
+
+        using var slot = TakeStreamSlot(caller);
+        using var guard = new StreamGuard(
+            () => rule.Refusal(caller, request as IMessage, _owners),
+            TokenExpiry(context),
+            _time,
+            _streams.RecheckInterval,
+            context.CancellationToken);
+        guard.AttachTo(context);
+        try
+        {
+            await continuation(request, new GuardedStreamWriter<TResponse>(responseStream, guard), context);
+        }
+        catch (Exception ex) when (ex is not RpcException && guard.Revoked is { } revoked)
+        {
+            throw revoked;
+        }
+
+        if (guard.Revoked is { } ended)
+        {
+            throw ended; // the handler stopped because the right was gone, not because it was done
+        }
     }
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
@@ -77,17 +116,37 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
             throw new RpcException(new Status(StatusCode.Unimplemented, "duplex streaming cannot be scoped to an outlet's data"));
         }
 
-        await Admit<IMessage?>(null, context);
+        if (await Admit<IMessage?>(null, context) is var (caller, _))
+        {
+            using var slot = TakeStreamSlot(caller);
+            await continuation(requestStream, responseStream, context);
+            return;
+        }
+
         await continuation(requestStream, responseStream, context);
     }
 
     public void Dispose() => _limiter.Dispose();
 
-    private async Task Admit<TRequest>(TRequest request, ServerCallContext context)
+    private IDisposable TakeStreamSlot(Caller caller)
+    {
+        var limit = _streams.LimitFor(caller.Role);
+        return _slots.TryTake($"{caller.Role}/{caller.ClientId}", limit)
+            ?? throw new RpcException(new Status(StatusCode.ResourceExhausted, $"this client already holds {limit} open streams, the most a '{caller.Role}' token may; close one before opening another"));
+    }
+
+    /// <summary>When the caller's token expires ("exp", seconds since the epoch), if it says.</summary>
+    private static DateTimeOffset? TokenExpiry(ServerCallContext context) =>
+        long.TryParse(context.GetHttpContext().User.FindFirst("exp")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
+    /// <summary>The admitted caller and the rule that admitted it; null for open infrastructure (health, reflection).</summary>
+    private async Task<(Caller Caller, AccessRule Rule)?> Admit<TRequest>(TRequest request, ServerCallContext context)
     {
         if (IsOpenInfrastructure(context.Method))
         {
-            return;
+            return null;
         }
 
         var user = context.GetHttpContext().User;
@@ -114,6 +173,8 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
         }
+
+        return (caller, rule);
     }
 
     private static bool IsOpenInfrastructure(string method) =>

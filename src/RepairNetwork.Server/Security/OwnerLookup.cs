@@ -20,7 +20,7 @@ public sealed class OwnerLookup(IGrainFactory grains)
 
         try
         {
-            return (await grains.GetGrain<IRepairOrderGrain>(orderId!).Get()).Assignment?.OutletId;
+            return (await grains.GetGrain<IRepairOrderGrain>(orderId!).Get()).HoldingOutletId;
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
         {

@@ -8,6 +8,7 @@ using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Grains.Parts;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Mapping;
+using RepairNetwork.Server.Security;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
@@ -89,6 +90,8 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
 
     public override async Task WatchStockAlerts(Api.WatchStockAlertsRequest request, IServerStreamWriter<Api.WatchStockAlertsResponse> responseStream, ServerCallContext context)
     {
+        // Ends when the caller cancels or its right to what it watches is gone (StreamGuard).
+        var cancelled = StreamGuard.TokenFor(context);
         if (request.AfterSequence < 0)
         {
             throw RpcErrors.InvalidArgument("after_sequence", "must not be negative");
@@ -103,9 +106,9 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         var outletId = await RequireOutlet(request.OutletId);
         var inventory = Inventory(outletId);
         var after = request.AfterSequence;
-        while (!context.CancellationToken.IsCancellationRequested)
+        while (!cancelled.IsCancellationRequested)
         {
-            var page = await inventory.WaitForAlerts(after, WatchBatch, WatchPollInterval);
+            var page = await inventory.WaitForAlerts(after, WatchBatch, WatchPollInterval).WaitAsync(cancelled);
             if (page.FirstRetained > after + 1 && page.LastSequence > after)
             {
                 throw new RpcException(new Status(StatusCode.OutOfRange, $"alerts {after + 1}-{page.FirstRetained - 1} are no longer kept; read the outlet's inventory to resynchronise, then watch from {page.LastSequence}"));
@@ -113,7 +116,7 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
 
             foreach (var alert in page.Alerts)
             {
-                await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = ToProto(outletId, alert) }, context.CancellationToken);
+                await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = ToProto(outletId, alert) }, cancelled);
                 after = alert.Sequence;
             }
         }
@@ -122,10 +125,12 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
     /// <summary>Headquarters' stream of every outlet's alerts (the access policy admits only hq without an outlet id).</summary>
     private async Task WatchNetworkStockAlerts(long after, IServerStreamWriter<Api.WatchStockAlertsResponse> responseStream, ServerCallContext context)
     {
+        // Ends when the caller cancels or its right to what it watches is gone (StreamGuard).
+        var cancelled = StreamGuard.TokenFor(context);
         var feed = grains.GetGrain<IStockAlertFeedGrain>(IStockAlertFeedGrain.NetworkKey);
-        while (!context.CancellationToken.IsCancellationRequested)
+        while (!cancelled.IsCancellationRequested)
         {
-            var page = await feed.WaitForAlerts(after, WatchBatch, WatchPollInterval);
+            var page = await feed.WaitForAlerts(after, WatchBatch, WatchPollInterval).WaitAsync(cancelled);
             if (page.FirstRetained > after + 1 && page.LastSequence > after)
             {
                 throw new RpcException(new Status(StatusCode.OutOfRange, $"network alerts {after + 1}-{page.FirstRetained - 1} are no longer kept; read the outlets' inventories to resynchronise, then watch from {page.LastSequence}"));
@@ -135,7 +140,7 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
             {
                 var proto = ToProto(alert.OutletId, alert.Alert);
                 proto.Sequence = alert.Sequence;
-                await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = proto }, context.CancellationToken);
+                await responseStream.WriteAsync(new Api.WatchStockAlertsResponse { Alert = proto }, cancelled);
                 after = alert.Sequence;
             }
         }

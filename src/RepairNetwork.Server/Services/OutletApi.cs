@@ -4,6 +4,7 @@ using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Mapping;
+using RepairNetwork.Server.Security;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
@@ -43,7 +44,7 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
             grain.Get,
             current => current.Version,
             OutletMapping.ToProto,
-            (merged, version) => grain.Update(OutletMapping.ToDomain(merged), version));
+            (merged, version) => grain.Update(OutletMapping.ToDomain(merged), version, CallerContext.Actor(context)));
         return new Api.UpdateOutletResponse { Outlet = OutletMapping.ToProto(updated) };
     }
 
@@ -76,7 +77,7 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
         var id = Identifiers.RequireId(request.OutletId, "outlet_id");
         var status = OutletMapping.ToDomain(request.Status, "status");
         var reason = Identifiers.OptionalText(request.Reason, "reason", 500);
-        return new Api.SetOutletStatusResponse { Outlet = OutletMapping.ToProto(await Outlet(id).SetStatus(status, reason)) };
+        return new Api.SetOutletStatusResponse { Outlet = OutletMapping.ToProto(await Outlet(id).SetStatus(status, reason, CallerContext.Actor(context))) };
     }
 
     private IOutletGrain Outlet(string id) => grains.GetGrain<IOutletGrain>(id);

@@ -28,11 +28,21 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         return new Api.GetRepairOrderResponse { Order = RepairOrderMapping.ToProto(await Order(id).Get()) };
     }
 
+    /// <summary>
+    /// At most this many orders are read for one call, however few match: a filter that matches
+    /// nothing ends the page early with a page token to go on, so one call never walks a whole feed.
+    /// </summary>
+    public const int MaxScannedPerCall = 1000;
+
+    /// <summary>Orders read at once while scanning: bounds the fan-out of one call.</summary>
+    private const int ScanChunk = 100;
+
     public override async Task<Api.ListRepairOrdersResponse> ListRepairOrders(Api.ListRepairOrdersRequest request, ServerCallContext context)
     {
         var pageSize = CommonMapping.PageSize(request.PageSize);
         var status = RepairOrderMapping.ToDomain(request.Status, "status");
         var skip = CommonMapping.DecodeOffsetToken(request.PageToken, PageKind);
+        var caller = CallerContext.Caller(context);
         Func<int, int, Task<IReadOnlyList<string>>> source;
         if (!string.IsNullOrEmpty(request.OutletId))
         {
@@ -49,21 +59,30 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
             throw RpcErrors.InvalidArgument("outlet_id", "is required unless status is REPAIR_ORDER_STATUS_UNASSIGNED");
         }
 
-        // Read ahead in chunks, filtering by status, until the page is full or the feed ends.
+        // An outlet's job feed keeps every order it was ever offered; an outlet caller sees only those
+        // it holds now, the same rule as GetRepairOrder (what it was offered and gave up stays in its
+        // job events, without customer data).
+        bool Visible(RepairOrder order) =>
+            (status is null || order.Status == status) && (!caller.IsOutlet || order.HoldingOutletId == caller.OutletId);
+
+        // Read ahead in chunks, filtering, until the page is full, the feed ends or the scan budget is spent.
         var response = new Api.ListRepairOrdersResponse();
-        while (response.Orders.Count < pageSize)
+        var scanned = 0;
+        while (response.Orders.Count < pageSize && scanned < MaxScannedPerCall)
         {
-            var ids = await source(skip, pageSize);
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var ids = await source(skip, Math.Min(ScanChunk, MaxScannedPerCall - scanned));
             if (ids.Count == 0)
             {
                 return response;
             }
 
-            var orders = await Task.WhenAll(ids.Select(id => Order(id).Get()));
+            var orders = await Task.WhenAll(ids.Select(id => Order(id).Get())).WaitAsync(context.CancellationToken);
             foreach (var order in orders)
             {
                 skip++;
-                if (status is null || order.Status == status)
+                scanned++;
+                if (Visible(order))
                 {
                     response.Orders.Add(RepairOrderMapping.ToProto(order));
                     if (response.Orders.Count == pageSize)
@@ -168,6 +187,8 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
 
     public override async Task WatchRepairOrder(Api.WatchRepairOrderRequest request, IServerStreamWriter<Api.WatchRepairOrderResponse> responseStream, ServerCallContext context)
     {
+        // Ends when the caller cancels or its right to what it watches is gone (StreamGuard).
+        var cancelled = StreamGuard.TokenFor(context);
         var order = Order(Identifiers.RequireId(request.OrderId, "order_id"));
         if (request.AfterRevision < 0)
         {
@@ -175,12 +196,12 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         }
 
         var seen = request.AfterRevision;
-        while (!context.CancellationToken.IsCancellationRequested)
+        while (!cancelled.IsCancellationRequested)
         {
-            var current = await order.WaitForChange(seen, WatchPollInterval);
+            var current = await order.WaitForChange(seen, WatchPollInterval).WaitAsync(cancelled);
             if (current.Revision > seen)
             {
-                await responseStream.WriteAsync(new Api.WatchRepairOrderResponse { Order = RepairOrderMapping.ToProto(current) }, context.CancellationToken);
+                await responseStream.WriteAsync(new Api.WatchRepairOrderResponse { Order = RepairOrderMapping.ToProto(current) }, cancelled);
                 seen = current.Revision;
             }
 
@@ -194,6 +215,8 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
 
     public override async Task WatchJobs(Api.WatchJobsRequest request, IServerStreamWriter<Api.WatchJobsResponse> responseStream, ServerCallContext context)
     {
+        // Ends when the caller cancels or its right to what it watches is gone (StreamGuard).
+        var cancelled = StreamGuard.TokenFor(context);
         var outlet = grains.GetGrain<IOutletGrain>(Identifiers.RequireId(request.OutletId, "outlet_id"));
         if (request.AfterSequence < 0)
         {
@@ -201,9 +224,9 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         }
 
         var after = request.AfterSequence;
-        while (!context.CancellationToken.IsCancellationRequested)
+        while (!cancelled.IsCancellationRequested)
         {
-            var page = await outlet.WaitForJobEvents(after, WatchBatch, WatchPollInterval);
+            var page = await outlet.WaitForJobEvents(after, WatchBatch, WatchPollInterval).WaitAsync(cancelled);
             if (page.FirstRetained > after + 1 && page.LastSequence > after)
             {
                 throw new RpcException(new Status(StatusCode.OutOfRange, $"events {after + 1}-{page.FirstRetained - 1} are no longer kept; list the outlet's orders to resynchronise, then watch from {page.LastSequence}"));
@@ -211,7 +234,7 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
 
             foreach (var jobEvent in page.Events)
             {
-                await responseStream.WriteAsync(new Api.WatchJobsResponse { Event = LifecycleMapping.ToProto(jobEvent) }, context.CancellationToken);
+                await responseStream.WriteAsync(new Api.WatchJobsResponse { Event = LifecycleMapping.ToProto(jobEvent) }, cancelled);
                 after = jobEvent.Sequence;
             }
         }
@@ -233,8 +256,7 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         return respond(RepairOrderMapping.ToProto(await step(grain, Actor(context))));
     }
 
-    private static Actor Actor(ServerCallContext context) =>
-        LifecycleMapping.ToActor(Caller.From(context.GetHttpContext().User) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "a valid bearer token is required")));
+    private static Actor Actor(ServerCallContext context) => CallerContext.Actor(context);
 
     private IRepairOrderGrain Order(string id) => grains.GetGrain<IRepairOrderGrain>(id);
 }

@@ -4,6 +4,7 @@ using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Grains.Technicians;
 using RepairNetwork.Server.Errors;
 using RepairNetwork.Server.Mapping;
+using RepairNetwork.Server.Security;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
@@ -15,7 +16,7 @@ public sealed class TechnicianApi(IGrainFactory grains) : Api.TechnicianService.
     public override async Task<Api.CreateTechnicianResponse> CreateTechnician(Api.CreateTechnicianRequest request, ServerCallContext context)
     {
         var profile = TechnicianMapping.ToDomain(request.Technician);
-        var record = await Technician(profile.TechnicianId).Create(profile);
+        var record = await Technician(profile.TechnicianId).Create(profile, CallerContext.Actor(context));
         return new Api.CreateTechnicianResponse { Technician = TechnicianMapping.ToProto(record) };
     }
 
@@ -63,7 +64,7 @@ public sealed class TechnicianApi(IGrainFactory grains) : Api.TechnicianService.
             grain.Get,
             current => current.Version,
             TechnicianMapping.ToProto,
-            (merged, version) => grain.Update(TechnicianMapping.ToDomain(merged), version));
+            (merged, version) => grain.Update(TechnicianMapping.ToDomain(merged), version, CallerContext.Actor(context)));
         return new Api.UpdateTechnicianResponse { Technician = TechnicianMapping.ToProto(updated) };
     }
 
