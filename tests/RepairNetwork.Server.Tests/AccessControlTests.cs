@@ -140,7 +140,10 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
         var own = (await outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = _a })).Outlet;
         var phone = (await outlets.UpdateOutletAsync(new Api.UpdateOutletRequest { Outlet = new Api.Outlet { OutletId = _a, Phone = "+86 21 9999 0000" }, UpdateMask = new FieldMask { Paths = { "phone" } } })).Outlet;
         var paused = (await outlets.SetOutletStatusAsync(new Api.SetOutletStatusRequest { OutletId = _a, Status = Api.OutletStatus.Paused, Reason = "staff training" })).Outlet;
-        await technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician(_a + "-T2", _a) });
+        // An outlet registers a new hire; headquarters certifies them (ObjectOwnershipTests).
+        var newHire = Samples.Technician(_a + "-T2", _a);
+        newHire.Certifications.Clear();
+        await technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = newHire });
         var staff = await technicians.ListTechniciansAsync(new Api.ListTechniciansRequest { OutletId = _a });
         var jobs = await orders.ListRepairOrdersAsync(new Api.ListRepairOrdersRequest { OutletId = _a });
         var job = (await orders.GetRepairOrderAsync(new Api.GetRepairOrderRequest { OrderId = jobs.Orders.Single().OrderId })).Order;

@@ -20,6 +20,7 @@ public static class ApiExtensions
         builder.Services.AddSingleton<OwnerLookup>();
         builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection("RateLimit"));
         builder.Services.Configure<StreamSettings>(builder.Configuration.GetSection("Streams"));
+        builder.Services.Configure<ListSettings>(builder.Configuration.GetSection("Lists"));
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // Singleton, so that its per-client rate limiter lives across calls.

@@ -10,7 +10,18 @@ using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
 
-public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderService.RepairOrderServiceBase
+/// <summary>Bounds on the work one list call may do (README, "Security").</summary>
+public sealed class ListSettings
+{
+    /// <summary>
+    /// At most this many orders are read for one ListRepairOrders call, however few match: a filter
+    /// that matches nothing ends the page early with a page token to go on, so one call never walks a
+    /// whole feed.
+    /// </summary>
+    public int MaxOrdersScannedPerCall { get; set; } = 1000;
+}
+
+public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ListSettings> lists) : Api.RepairOrderService.RepairOrderServiceBase
 {
     private const string PageKind = "orders";
 
@@ -27,12 +38,6 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         var id = Identifiers.RequireId(request.OrderId, "order_id");
         return new Api.GetRepairOrderResponse { Order = RepairOrderMapping.ToProto(await Order(id).Get()) };
     }
-
-    /// <summary>
-    /// At most this many orders are read for one call, however few match: a filter that matches
-    /// nothing ends the page early with a page token to go on, so one call never walks a whole feed.
-    /// </summary>
-    public const int MaxScannedPerCall = 1000;
 
     /// <summary>Orders read at once while scanning: bounds the fan-out of one call.</summary>
     private const int ScanChunk = 100;
@@ -68,10 +73,11 @@ public sealed class RepairOrderApi(IGrainFactory grains) : Api.RepairOrderServic
         // Read ahead in chunks, filtering, until the page is full, the feed ends or the scan budget is spent.
         var response = new Api.ListRepairOrdersResponse();
         var scanned = 0;
-        while (response.Orders.Count < pageSize && scanned < MaxScannedPerCall)
+        var maxScanned = Math.Max(1, lists.Value.MaxOrdersScannedPerCall);
+        while (response.Orders.Count < pageSize && scanned < maxScanned)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var ids = await source(skip, Math.Min(ScanChunk, MaxScannedPerCall - scanned));
+            var ids = await source(skip, Math.Min(ScanChunk, maxScanned - scanned));
             if (ids.Count == 0)
             {
                 return response;
