@@ -200,7 +200,9 @@ internal static class OrderCommands
                 next = page.NextPageToken;
                 request.PageToken = next;
             }
-            while (followAll && next.Length > 0);
+            // A page may come back empty with a token when the server's scan bound was reached before
+            // anything matched: go on until something is found, so one command answers the question.
+            while (next.Length > 0 && (followAll || count == 0));
 
             Tables.PageFooter(table, count, "order", "orders", next);
 
