@@ -88,7 +88,6 @@ public sealed class ServerProcess : IAsyncDisposable
             ["ConnectionStrings:RepairNetwork"] = connectionString,
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:MinimumReminderPeriod"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
