@@ -21,17 +21,20 @@ base="$(RN_PG_DB="$db" tools/dev-postgres.sh)"
 # A bounded pool: Npgsql's default of 100 equals PostgreSQL's max_connections (see README).
 cs="$base;Maximum Pool Size=24;Minimum Pool Size=8;Timeout=30"
 log="$(mktemp)"
-(cd "$server_dir" && ASPNETCORE_ENVIRONMENT=Development exec dotnet RepairNetwork.Server.dll --demo \
+# A key for this run only: the server refuses the published development key outside Development.
+key="$(openssl rand -base64 32)"
+(cd "$server_dir" && exec dotnet RepairNetwork.Server.dll --demo \
   --Storage:Mode=postgres "--ConnectionStrings:RepairNetwork=$cs" \
-  --Kestrel:Endpoints:Grpc:Url=http://localhost:$port --Orleans:SiloPort=$((port + 6000)) --Orleans:GatewayPort=$((port + 25000)) \
+  --Auth:SigningKeys:0:KeyId=bench "--Auth:SigningKeys:0:Secret=$key" \
+  --Kestrel:Endpoints:Grpc:Url=http://localhost:$port --Orleans:SiloPort=$((port + 6000)) \
   --RateLimit:Roles:hq:PermitsPerSecond=1000000 --RateLimit:Roles:hq:Burst=1000000) >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 180); do grep -q "Demo network loaded" "$log" && break; kill -0 $server || { cat "$log" >&2; exit 1; }; sleep 1; done
 sleep 3
 
-export REPAIRNETWORK_TOKEN="$("$rn" token --role hq)"
-pid="$(pgrep -f "GatewayPort=$((port + 25000))" | head -1)"
+export REPAIRNETWORK_TOKEN="$("$rn" token --role hq --key "$key" --key-id bench)"
+pid="$(pgrep -f "SiloPort=$((port + 6000))" | head -1)"
 rows() { su postgres -c "psql -d $db -tAc \"SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables\""; }
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 for rate in "$@"; do

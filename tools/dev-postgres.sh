@@ -29,12 +29,15 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 
-# Role with CREATEDB so that tests can create throw-away databases of their own.
+# Role with CREATEDB so that tests can create throw-away databases of their own, and CREATEROLE so
+# they can create a runtime role without DDL rights (the separate migration role test).
 as_postgres psql -p "$port" -v ON_ERROR_STOP=1 -qtA >/dev/null <<SQL
 DO \$\$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$user') THEN
-    CREATE ROLE "$user" LOGIN CREATEDB PASSWORD '$password';
+    CREATE ROLE "$user" LOGIN CREATEDB CREATEROLE PASSWORD '$password';
+  ELSE
+    ALTER ROLE "$user" CREATEROLE;
   END IF;
 END
 \$\$;

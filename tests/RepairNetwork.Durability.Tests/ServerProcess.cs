@@ -18,17 +18,19 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, string address, string name)
+    private ServerProcess(Process process, string address, string name, string signingKey)
     {
         _process = process;
         Name = name;
-        var token = AccessTokens.Mint("durability-tests", Roles.Hq, null, TimeSpan.FromHours(2));
+        var token = AccessTokens.Mint("durability-tests", Roles.Hq, null, TimeSpan.FromHours(2), signingKey, SigningKeyId);
         Channel = RepairNetworkChannel.Create(address, token);
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    private const string SigningKeyId = "test";
 
     public string Name { get; }
 
@@ -77,18 +79,20 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
         var grpcPort = FreePort();
+
+        // A fresh key per process: the published development key is refused outside Development.
+        var signingKey = AccessTokens.NewKey();
         var arguments = new Dictionary<string, string>
         {
             ["Storage:Mode"] = "postgres",
             ["ConnectionStrings:RepairNetwork"] = connectionString,
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:MinimumReminderPeriod"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Auth:SigningKeys:0:KeyId"] = AccessTokens.DevelopmentKeyId,
-            ["Auth:SigningKeys:0:Secret"] = AccessTokens.DevelopmentKey,
+            ["Auth:SigningKeys:0:KeyId"] = SigningKeyId,
+            ["Auth:SigningKeys:0:Secret"] = signingKey,
             ["Logging:LogLevel:RepairNetwork"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -108,7 +112,7 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        var server = new ServerProcess(Process.Start(start)!, $"http://127.0.0.1:{grpcPort}", name);
+        var server = new ServerProcess(Process.Start(start)!, $"http://127.0.0.1:{grpcPort}", name, signingKey);
         await server.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
         return server;
     }

@@ -202,12 +202,12 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
         var token = defect switch
         {
             "missing" => null,
-            "expired" => AccessTokens.Mint("late", Hq, null, TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-2)),
-            "forged" => AccessTokens.Mint("mallory", Hq, null, TimeSpan.FromHours(1), keyBase64: forgedKey),
-            "wrong audience" => AccessTokens.Mint("elsewhere", Hq, null, TimeSpan.FromHours(1), audience: "another-api"),
+            "expired" => server.Mint("late", Hq, null, TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-2)),
+            "forged" => server.Mint("mallory", Hq, null, TimeSpan.FromHours(1), keyBase64: forgedKey),
+            "wrong audience" => server.Mint("elsewhere", Hq, null, TimeSpan.FromHours(1), audience: "another-api"),
             "garbage" => "not.a.jwt",
-            "unknown role" => AccessTokens.Mint("root", "admin", null, TimeSpan.FromHours(1)),
-            _ => AccessTokens.Mint("shop", Outlet, null, TimeSpan.FromHours(1)),
+            "unknown role" => server.Mint("root", "admin", null, TimeSpan.FromHours(1)),
+            _ => server.Mint("shop", Outlet, null, TimeSpan.FromHours(1)),
         };
         using var channel = server.ChannelWithToken(token);
         var expected = defect is "unknown role" or "outlet without outlet_id" ? StatusCode.PermissionDenied : StatusCode.Unauthenticated;

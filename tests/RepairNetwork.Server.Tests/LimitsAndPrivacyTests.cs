@@ -24,8 +24,8 @@ public sealed class LimitsAndPrivacyTests(StrictServerFixture server) : IClassFi
     [Fact]
     public async Task A_client_over_its_rate_limit_gets_resource_exhausted_while_other_clients_carry_on()
     {
-        using var greedy = server.ChannelWithToken(AccessTokens.Mint("greedy-tool", Roles.Hq, null, TimeSpan.FromHours(1)));
-        using var polite = server.ChannelWithToken(AccessTokens.Mint("polite-tool", Roles.Hq, null, TimeSpan.FromHours(1)));
+        using var greedy = server.ChannelWithToken(server.Mint("greedy-tool", Roles.Hq, null, TimeSpan.FromHours(1)));
+        using var polite = server.ChannelWithToken(server.Mint("polite-tool", Roles.Hq, null, TimeSpan.FromHours(1)));
         var outlets = new Api.OutletService.OutletServiceClient(greedy);
 
         var statuses = new List<StatusCode>();
@@ -51,7 +51,7 @@ public sealed class LimitsAndPrivacyTests(StrictServerFixture server) : IClassFi
     [Fact]
     public async Task Each_role_has_its_own_limit()
     {
-        using var callCenter = server.ChannelWithToken(AccessTokens.Mint("switchboard", Roles.CallCenter, null, TimeSpan.FromHours(1)));
+        using var callCenter = server.ChannelWithToken(server.Mint("switchboard", Roles.CallCenter, null, TimeSpan.FromHours(1)));
         var outlets = new Api.OutletService.OutletServiceClient(callCenter);
 
         for (var i = 0; i < 50; i++)
@@ -66,7 +66,7 @@ public sealed class LimitsAndPrivacyTests(StrictServerFixture server) : IClassFi
         const string name = "Qiu Zhiyuan-Unlikely";
         const string phone = "+86 139 8765 4321";
         const string address = "77 Secret Garden Lane";
-        using var channel = server.ChannelWithToken(AccessTokens.Mint("privacy-test", Roles.CallCenter, null, TimeSpan.FromHours(1)));
+        using var channel = server.ChannelWithToken(server.Mint("privacy-test", Roles.CallCenter, null, TimeSpan.FromHours(1)));
         var orders = new Api.RepairOrderService.RepairOrderServiceClient(channel);
 
         var request = Samples.Order(-33.9, 18.4);

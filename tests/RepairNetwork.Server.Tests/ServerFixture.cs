@@ -25,6 +25,14 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Configuration a derived fixture adds or overrides.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The environment the server runs in (not Development, as in production).</summary>
+    protected virtual string EnvironmentName => "Testing";
+
+    /// <summary>This server's own random signing key: tests never rely on the published development key.</summary>
+    public string SigningKey { get; } = AccessTokens.NewKey();
+
+    public const string SigningKeyId = "test";
+
     /// <summary>Noon in Shanghai on a Wednesday.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 4, 0, 0, TimeSpan.Zero));
 
@@ -46,17 +54,16 @@ public class ServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = EnvironmentName });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Auth:SigningKeys:0:KeyId"] = AccessTokens.DevelopmentKeyId,
-            ["Auth:SigningKeys:0:Secret"] = AccessTokens.DevelopmentKey,
+            ["Auth:SigningKeys:0:KeyId"] = SigningKeyId,
+            ["Auth:SigningKeys:0:Secret"] = SigningKey,
         });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.AddProvider(Logs);
@@ -105,7 +112,11 @@ public class ServerFixture : IAsyncLifetime
 
     /// <summary>A channel whose calls carry a fresh token for the given role (and outlet).</summary>
     public GrpcChannel ChannelFor(string role, string? outletId = null) =>
-        ChannelWithToken(AccessTokens.Mint($"test-{role}-{outletId}", role, outletId, TimeSpan.FromHours(1)));
+        ChannelWithToken(Mint($"test-{role}-{outletId}", role, outletId, TimeSpan.FromHours(1)));
+
+    /// <summary>A token signed with this server's key, unless another key is given (a forgery).</summary>
+    public string Mint(string subject, string role, string? outletId, TimeSpan lifetime, string? keyBase64 = null, string audience = AccessTokens.DefaultAudience, DateTime? now = null) =>
+        AccessTokens.Mint(subject, role, outletId, lifetime, keyBase64 ?? SigningKey, SigningKeyId, audience: audience, now: now);
 
     public GrpcChannel ChannelWithToken(string? token) => RepairNetworkChannel.Create(Address, token);
 

@@ -48,7 +48,7 @@ public sealed class TlsTests(TlsServerFixture server) : IClassFixture<TlsServerF
     public async Task Over_https_a_client_that_trusts_the_certificate_is_served_and_the_token_is_checked()
     {
         Assert.StartsWith("https://", server.Address, StringComparison.Ordinal);
-        using var channel = Trusting(AccessTokens.Mint("tls-client", Roles.Hq, null, TimeSpan.FromHours(1)));
+        using var channel = Trusting(server.Mint("tls-client", Roles.Hq, null, TimeSpan.FromHours(1)));
         using var anonymous = Trusting(null);
 
         var outlet = (await new Api.OutletService.OutletServiceClient(channel).CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(Samples.UniqueId("TLS"), 22.5, 114.1) })).Outlet;
@@ -61,7 +61,7 @@ public sealed class TlsTests(TlsServerFixture server) : IClassFixture<TlsServerF
     [Fact]
     public async Task A_client_that_does_not_trust_the_certificate_gets_no_connection()
     {
-        using var channel = RepairNetworkChannel.Create(server.Address, AccessTokens.Mint("tls-client", Roles.Hq, null, TimeSpan.FromHours(1)));
+        using var channel = RepairNetworkChannel.Create(server.Address, server.Mint("tls-client", Roles.Hq, null, TimeSpan.FromHours(1)));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => new Api.OutletService.OutletServiceClient(channel).ListOutletsAsync(new Api.ListOutletsRequest()).ResponseAsync);
 

@@ -50,7 +50,7 @@ public sealed class TokenCacheTests(ZeroSkewServerFixture server) : IClassFixtur
     [Fact]
     public async Task An_expired_token_is_refused_even_after_it_was_accepted()
     {
-        var token = AccessTokens.Mint("short-lived", Roles.Hq, null, TimeSpan.FromSeconds(3));
+        var token = server.Mint("short-lived", Roles.Hq, null, TimeSpan.FromSeconds(3));
         var expires = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo;
         using var channel = server.ChannelWithToken(token);
 
@@ -71,8 +71,8 @@ public sealed class TokenCacheTests(ZeroSkewServerFixture server) : IClassFixtur
     [Fact]
     public async Task A_tampered_token_is_refused_and_not_cached()
     {
-        var outlet = AccessTokens.Mint("tamper-outlet", Roles.Outlet, Samples.UniqueId("A"), TimeSpan.FromHours(1));
-        var hq = AccessTokens.Mint("tamper-hq", Roles.Hq, null, TimeSpan.FromHours(1));
+        var outlet = server.Mint("tamper-outlet", Roles.Outlet, Samples.UniqueId("A"), TimeSpan.FromHours(1));
+        var hq = server.Mint("tamper-hq", Roles.Hq, null, TimeSpan.FromHours(1));
         using (var genuine = server.ChannelWithToken(outlet))
         {
             await ListParts(genuine);
@@ -108,7 +108,7 @@ public sealed class TokenCacheTests(ZeroSkewServerFixture server) : IClassFixtur
     [Fact]
     public async Task A_token_signed_with_an_unknown_key_is_refused()
     {
-        var token = AccessTokens.Mint("other-key", Roles.Hq, null, TimeSpan.FromHours(1), keyBase64: AccessTokens.NewKey());
+        var token = server.Mint("other-key", Roles.Hq, null, TimeSpan.FromHours(1), keyBase64: AccessTokens.NewKey());
         using var channel = server.ChannelWithToken(token);
         for (var i = 0; i < 2; i++)
         {

@@ -12,6 +12,13 @@ public static class SiloExtensions
     private const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
+    /// Orleans' "no gateway" port. The gRPC API runs in the silo's own process and calls grains
+    /// directly; no Orleans client exists, so a gateway would only be a way past the API's access
+    /// rules to the grains for anyone who reaches the port.
+    /// </summary>
+    public const int NoGateway = 0;
+
+    /// <summary>
     /// Hosts the Orleans silo in this process. Storage:Mode=memory (default): one silo, localhost
     /// clustering, in-memory state — nothing to set up. Storage:Mode=postgres: grain state, cluster
     /// membership, reminders and service events in PostgreSQL, so several silos form one cluster and
@@ -21,10 +28,10 @@ public static class SiloExtensions
     {
         var orleans = builder.Configuration.GetSection("Orleans");
         var siloPort = orleans.GetValue("SiloPort", 11111);
-        var gatewayPort = orleans.GetValue("GatewayPort", 30000);
         var clusterId = orleans.GetValue("ClusterId", "repairnetwork-dev")!;
         var serviceId = orleans.GetValue("ServiceId", "repairnetwork")!;
         var advertisedAddress = IPAddress.Parse(orleans.GetValue("AdvertisedIPAddress", "127.0.0.1")!);
+        var listenOnAnyHostAddress = orleans.GetValue("ListenOnAnyHostAddress", false);
         var storage = StorageSettings.From(builder.Configuration);
         builder.Services.AddSingleton(storage);
 
@@ -44,7 +51,8 @@ public static class SiloExtensions
             silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = minimumReminderPeriod);
             if (storage.Mode == StorageMode.Memory)
             {
-                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+                // Gateway port 0: no Orleans client gateway (see NoGateway).
+                silo.UseLocalhostClustering(siloPort, gatewayPort: NoGateway, serviceId: serviceId, clusterId: clusterId);
                 // The same Orleans binary format as on PostgreSQL: the memory provider's default JSON
                 // serializer cannot rebuild our immutable records (e.g. an outlet's time zone), so a grain
                 // collected while idle could not be activated again; the binary form is also far smaller.
@@ -63,7 +71,19 @@ public static class SiloExtensions
             // Failure detection and call timeouts are operator settings (Orleans:Membership:ProbeTimeout, ...).
             silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(orleans.GetSection("Membership"));
             silo.Configure<Orleans.Configuration.SiloMessagingOptions>(orleans.GetSection("Messaging"));
-            silo.ConfigureEndpoints(advertisedAddress, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+            silo.Configure<Orleans.Configuration.EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = advertisedAddress;
+                o.SiloPort = siloPort;
+                o.GatewayPort = NoGateway;
+
+                // Not ConfigureEndpoints(..., listenOnAnyHostAddress: true): that also sets a gateway
+                // listening endpoint, on port 0, i.e. opens a gateway on a random port.
+                if (listenOnAnyHostAddress)
+                {
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
+                }
+            });
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = NpgsqlInvariant;

@@ -14,6 +14,18 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
 {
     public const string ConnectionStringName = "RepairNetwork";
 
+    /// <summary>A role that owns the schema, for migrations only, so the server itself can run without DDL rights.</summary>
+    public const string MigrationConnectionStringName = "RepairNetworkMigrations";
+
+    /// <summary>Where migrations run: ConnectionStrings:RepairNetworkMigrations, else the runtime connection.</summary>
+    public string? MigrationConnectionString { get; init; }
+
+    /// <summary>Storage:MigrateOnStartup (default true); when false the server only checks that the schema is current.</summary>
+    public bool MigrateOnStartup { get; init; } = true;
+
+    /// <summary>The role a migration grants the runtime privileges to (see <see cref="RuntimeRoleFrom"/>), if any.</summary>
+    public string? RuntimeRole { get; init; }
+
     public static StorageSettings From(IConfiguration configuration)
     {
         var modeText = configuration.GetValue("Storage:Mode", "memory")!;
@@ -28,7 +40,40 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
             throw new InvalidOperationException($"Storage:Mode is 'postgres' but no connection string is set: set ConnectionStrings:{ConnectionStringName} (environment: ConnectionStrings__{ConnectionStringName}).");
         }
 
-        return new StorageSettings(mode, WithStatementPreparation(connectionString), configuration.GetValue("Storage:StartupTimeout", TimeSpan.FromMinutes(2)));
+        return new StorageSettings(mode, WithStatementPreparation(connectionString), configuration.GetValue("Storage:StartupTimeout", TimeSpan.FromMinutes(2)))
+        {
+            MigrationConnectionString = MigrationConnectionStringFrom(configuration),
+            MigrateOnStartup = configuration.GetValue("Storage:MigrateOnStartup", true),
+            RuntimeRole = RuntimeRoleFrom(configuration),
+        };
+    }
+
+    public static string? MigrationConnectionStringFrom(IConfiguration configuration) =>
+        configuration.GetConnectionString(MigrationConnectionStringName) is { Length: > 0 } migrations
+            ? migrations
+            : configuration.GetConnectionString(ConnectionStringName);
+
+    /// <summary>
+    /// Storage:RuntimeRole; unset, the user of ConnectionStrings:RepairNetwork when migrations run as another
+    /// user (ConnectionStrings:RepairNetworkMigrations), so the role the server runs as gets exactly the
+    /// rights it needs on the tables the migration role creates. None when both are the same user.
+    /// </summary>
+    public static string? RuntimeRoleFrom(IConfiguration configuration)
+    {
+        if (configuration.GetValue<string?>("Storage:RuntimeRole") is { Length: > 0 } role)
+        {
+            return role;
+        }
+
+        var runtime = configuration.GetConnectionString(ConnectionStringName);
+        var migrations = configuration.GetConnectionString(MigrationConnectionStringName);
+        if (string.IsNullOrWhiteSpace(runtime) || string.IsNullOrWhiteSpace(migrations))
+        {
+            return null;
+        }
+
+        var runtimeUser = new Npgsql.NpgsqlConnectionStringBuilder(runtime).Username;
+        return string.IsNullOrEmpty(runtimeUser) || runtimeUser == new Npgsql.NpgsqlConnectionStringBuilder(migrations).Username ? null : runtimeUser;
     }
 
     /// <summary>Statements prepared per connection unless the connection string says otherwise.</summary>
