@@ -55,12 +55,6 @@ public sealed class TransferGrain(
 {
     private string TransferId => this.GetPrimaryKeyString();
 
-    public static string OutKey(string transferId, string sku) => $"transfer:{transferId}:out:{sku}";
-
-    public static string InKey(string transferId, string sku) => $"transfer:{transferId}:in:{sku}";
-
-    public static string ReturnKey(string transferId, string sku) => $"transfer:{transferId}:return:{sku}";
-
     public async Task<StockTransfer> Request(TransferRequest request, Actor by)
     {
         if (request.TransferId != TransferId)
@@ -118,7 +112,7 @@ public sealed class TransferGrain(
         {
             foreach (var line in transfer.Request.Lines)
             {
-                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, PlatformKeys.TransferOut(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
             }
         }
 
@@ -139,7 +133,7 @@ public sealed class TransferGrain(
         var destination = Inventory(transfer.Request.ToOutletId);
         foreach (var line in transfer.Request.Lines)
         {
-            await destination.Adjust(Movement(line, StockAdjustmentKind.TransferIn, InKey(TransferId, line.Sku), $"transfer {TransferId} from {transfer.Request.FromOutletId}"));
+            await destination.Adjust(Movement(line, StockAdjustmentKind.TransferIn, PlatformKeys.TransferIn(TransferId, line.Sku), $"transfer {TransferId} from {transfer.Request.FromOutletId}"));
         }
 
         var saved = await Save(received);
@@ -194,7 +188,7 @@ public sealed class TransferGrain(
             {
                 foreach (var line in transfer.Request.Lines)
                 {
-                    await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, ReturnKey(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
+                    await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, PlatformKeys.TransferReturn(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
                 }
             }
 
@@ -205,27 +199,21 @@ public sealed class TransferGrain(
         {
             try
             {
-                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, PlatformKeys.TransferOut(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
             }
             catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition)
             {
                 continue;
             }
 
-            await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, ReturnKey(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
+            await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, PlatformKeys.TransferReturn(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
         }
 
         return await Save(transfer.Cancel(by, reason, clock.GetUtcNow()));
     }
 
-    private static StockAdjustment Movement(TransferLine line, StockAdjustmentKind kind, string key, string reason) => new()
-    {
-        Sku = line.Sku,
-        Kind = kind,
-        Quantity = line.Quantity,
-        Reason = reason,
-        IdempotencyKey = key,
-    };
+    private static StockAdjustment Movement(TransferLine line, StockAdjustmentKind kind, string key, string reason) =>
+        StockAdjustment.ByPlatform(line.Sku, kind, line.Quantity, reason, key);
 
     /// <summary>
     /// The source's hold for the transfer's order when it holds exactly the transfer's lines (held,
