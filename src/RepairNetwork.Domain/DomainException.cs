@@ -9,6 +9,9 @@ public enum DomainErrorKind
     NotFound,
     AlreadyExists,
     FailedPrecondition,
+
+    /// <summary>The caller may not use the object it named; the message reveals nothing about it.</summary>
+    PermissionDenied,
 }
 
 /// <summary>
@@ -37,4 +40,6 @@ public sealed class DomainException : Exception
     public static DomainException AlreadyExists(string message) => new(DomainErrorKind.AlreadyExists, message);
 
     public static DomainException Precondition(string message) => new(DomainErrorKind.FailedPrecondition, message);
+
+    public static DomainException Denied(string field, string rule) => new(DomainErrorKind.PermissionDenied, $"{field}: {rule}", field);
 }

@@ -11,7 +11,7 @@ public sealed class StockTransferTests
     private static readonly Actor Destination = new() { Role = ActorRole.Outlet, Id = "B" };
 
     private static TransferRequest Request(params (string? Sku, int Quantity)[] lines) =>
-        TransferRequest.Create("TR-1", "A", "B", lines.Length == 0 ? [("SCR-1", 2)] : lines, "RO-1", "screen for RO-1");
+        TransferRequest.Create("XF-1", "A", "B", lines.Length == 0 ? [("SCR-1", 2)] : lines, "RO-1", "screen for RO-1");
 
     private static StockTransfer Requested() => StockTransfer.Requested(Request(), Destination, T0);
 
@@ -118,7 +118,7 @@ public sealed class StockTransferTests
     public void Bad_requests_name_the_field(string defect, string field)
     {
         var lines = new List<(string?, int)> { ("SCR-1", 1) };
-        string? id = "TR-1", to = "B", order = "", reason = "need it";
+        string? id = "XF-1", to = "B", order = "", reason = "need it";
         switch (defect)
         {
             case "same outlet": to = "A"; break;
@@ -142,9 +142,9 @@ public sealed class StockTransferTests
     [Fact]
     public void Same_content_is_recognised_whatever_the_line_order()
     {
-        var a = TransferRequest.Create("TR-1", "A", "B", [("X", 1), ("Y", 2)], "", "r");
-        var b = TransferRequest.Create("TR-1", "A", "B", [("Y", 2), ("X", 1)], "", "r");
-        var c = TransferRequest.Create("TR-1", "A", "B", [("Y", 3), ("X", 1)], "", "r");
+        var a = TransferRequest.Create("XF-1", "A", "B", [("X", 1), ("Y", 2)], "", "r");
+        var b = TransferRequest.Create("XF-1", "A", "B", [("Y", 2), ("X", 1)], "", "r");
+        var c = TransferRequest.Create("XF-1", "A", "B", [("Y", 3), ("X", 1)], "", "r");
 
         Assert.True(a.SameAs(b));
         Assert.False(a.SameAs(c));

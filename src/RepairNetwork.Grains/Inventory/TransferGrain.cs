@@ -78,6 +78,12 @@ public sealed class TransferGrain(
             RequireOutlet(request.FromOutletId, "from_outlet_id"),
             RequireOutlet(request.ToOutletId, "to_outlet_id"),
             Task.WhenAll(request.Lines.Select((line, i) => RequirePart(line.Sku, i))));
+        if (request.NamesOrderFor(by))
+        {
+            // Read here, where the transfer is made, so the order named is checked as it stands now.
+            var (exists, assignedTo) = await AssignmentOf(request.OrderId);
+            request.RequireOrderAtDestination(by, exists, assignedTo);
+        }
 
         // Listed first, so a stored transfer is always listed; a listed id without a transfer is skipped.
         await List(request);
@@ -216,12 +222,13 @@ public sealed class TransferGrain(
         StockAdjustment.ByPlatform(line.Sku, kind, line.Quantity, reason, key);
 
     /// <summary>
-    /// The source's hold for the transfer's order when it holds exactly the transfer's lines (held,
-    /// or already shipped from), or null: then the transfer moves available stock.
+    /// For a transfer dispatch requested, the source's hold for its order when it holds exactly the
+    /// transfer's lines (held, or already shipped from), or null: then the transfer moves available
+    /// stock. Holds are kept per order, so any other transfer naming the order would reach dispatch's hold.
     /// </summary>
     private static async Task<Reservation?> OrderHold(StockTransfer transfer, IOutletInventoryGrain source)
     {
-        if (string.IsNullOrEmpty(transfer.Request.OrderId)
+        if (!transfer.Request.ByDispatch
             || await source.GetReservation(transfer.Request.OrderId) is not { } hold
             || hold.Status == ReservationStatus.Released
             || !hold.Lines.Select(l => (l.Sku, l.Quantity)).SequenceEqual(transfer.Request.Lines.Select(l => (l.Sku, l.Quantity))))
@@ -230,6 +237,18 @@ public sealed class TransferGrain(
         }
 
         return hold;
+    }
+
+    private async Task<(bool Exists, string? OutletId)> AssignmentOf(string orderId)
+    {
+        try
+        {
+            return (true, (await GrainFactory.GetGrain<IRepairOrderGrain>(orderId).Get()).Assignment?.OutletId);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return (false, null);
+        }
     }
 
     private StockTransfer Current() => state.State.Transfer ?? throw DomainException.NotFound("transfer", TransferId);

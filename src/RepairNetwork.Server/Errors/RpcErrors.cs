@@ -17,6 +17,7 @@ public static class RpcErrors
         DomainErrorKind.NotFound => StatusCode.NotFound,
         DomainErrorKind.AlreadyExists => StatusCode.AlreadyExists,
         DomainErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        DomainErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         _ => StatusCode.Unknown,
     }, ex.Message));
 }
