@@ -6,7 +6,8 @@ namespace RepairNetwork.Server.Tests;
 
 /// <summary>
 /// Idempotency keys a client sends and those the platform makes for its own stock movements live
-/// apart: no key an outlet sends, whatever it reads, can block the platform's later effect.
+/// apart: no key an outlet sends, whatever it reads, can block the platform's later effect. And a
+/// full count of thousands of SKUs still comes out right.
 /// </summary>
 public sealed class StockKeyNamespaceTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -96,6 +97,39 @@ public sealed class StockKeyNamespaceTests(ServerFixture server) : IClassFixture
         Assert.Equal(2, await Eventually(() => OnHand(journey.OutletId, loaner), n => n == 2));
         Assert.True((await outlet.AdjustStockAsync(taken)).Replayed);
         Assert.Equal(2, await OnHand(journey.OutletId, loaner));
+    }
+
+    [Fact]
+    public async Task A_count_of_more_than_a_thousand_skus_sets_every_one_of_them()
+    {
+        var (lat, lon) = TestArea.Next();
+        var outletId = Samples.UniqueId("COUNT");
+        await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(outletId, lat, lon) });
+        var prefix = Samples.UniqueId("BULK");
+        var skus = Enumerable.Range(0, 1_200).Select(i => $"{prefix}-{i:0000}").ToList();
+        await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (sku, cancellationToken) =>
+            await server.Parts.CreatePartAsync(new Api.CreatePartRequest { Part = Samples.Part(sku) }, cancellationToken: cancellationToken));
+        var request = new Api.SyncStockCountRequest { OutletId = outletId, SyncId = "full-count-1" };
+        request.Counts.AddRange(skus.Select((sku, i) => new Api.StockCount { Sku = sku, OnHand = i % 7 }));
+
+        var unlisted = request.Clone();
+        unlisted.SyncId = "full-count-0";
+        unlisted.Counts[1_100].Sku = Samples.UniqueId("NOT-LISTED");
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Inventory(outletId).SyncStockCountAsync(unlisted).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.StartsWith("counts[1100].sku:", refused.Status.Detail, StringComparison.Ordinal);
+
+        var synced = await Inventory(outletId).SyncStockCountAsync(request);
+
+        Assert.Equal(1_200, synced.CountedSkus);
+        Assert.Equal(Enumerable.Range(0, skus.Count).Count(i => i % 7 != 0), synced.Differences.Count);
+        var levels = new List<Api.StockLevel>();
+        foreach (var chunk in skus.Chunk(600))
+        {
+            levels.AddRange((await server.Inventory.GetOutletInventoryAsync(new Api.GetOutletInventoryRequest { OutletId = outletId, Skus = { chunk } })).Items);
+        }
+
+        Assert.Equal(skus.Select((sku, i) => (sku, i % 7)), levels.Select(l => (l.Sku, l.OnHand)));
     }
 
     private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
