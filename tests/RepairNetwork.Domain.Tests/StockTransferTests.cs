@@ -151,6 +151,34 @@ public sealed class StockTransferTests
     }
 
     [Fact]
+    public void A_clients_transfer_id_may_not_begin_with_the_dispatch_prefix_which_dispatch_still_uses()
+    {
+        var error = Assert.Throws<DomainException>(() => TransferRequest.Create(TransferRequest.DispatchTransferId("RO-1", 1), "A", "B", [("SCR-1", 1)], "", "r"));
+        Assert.Equal((DomainErrorKind.InvalidArgument, "transfer_id"), (error.Kind, error.Field));
+
+        var dispatched = TransferRequest.ForDispatch("TR-RO-1-1", "A", "B", [("SCR-1", 1)], "RO-1", "r");
+        Assert.True(dispatched.ByDispatch);
+        Assert.False(TransferRequest.Create("XF-1", "A", "B", [("SCR-1", 1)], "RO-1", "r").ByDispatch);
+    }
+
+    [Fact]
+    public void A_transfer_names_only_an_order_assigned_to_its_destination()
+    {
+        var request = TransferRequest.Create("XF-1", "A", "B", [("SCR-1", 1)], "RO-1", "r");
+
+        request.RequireOrderAtDestination(Destination, orderExists: true, assignedOutletId: "B");
+        request.RequireOrderAtDestination(Hq, orderExists: true, assignedOutletId: "B");
+        request.RequireOrderAtDestination(Actor.Platform, orderExists: false, assignedOutletId: null);
+        var elsewhere = Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Destination, orderExists: true, assignedOutletId: "C"));
+        var missing = Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Destination, orderExists: false, assignedOutletId: null));
+        Assert.Equal((DomainErrorKind.PermissionDenied, "order_id"), (elsewhere.Kind, elsewhere.Field));
+        Assert.Equal(elsewhere.Message, missing.Message);
+        Assert.DoesNotContain("'C'", elsewhere.Message, StringComparison.Ordinal);
+        Assert.Equal(DomainErrorKind.FailedPrecondition, Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Hq, orderExists: true, assignedOutletId: "C")).Kind);
+        Assert.Equal(DomainErrorKind.NotFound, Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Hq, orderExists: false, assignedOutletId: null)).Kind);
+    }
+
+    [Fact]
     public void Transfer_kinds_move_on_hand_and_never_below_reserved()
     {
         var level = StockLevel.Empty("SCR-1", T0) with { OnHand = 5, Reserved = 3 };
