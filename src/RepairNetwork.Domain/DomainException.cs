@@ -10,7 +10,10 @@ public enum DomainErrorKind
     AlreadyExists,
     FailedPrecondition,
 
-    /// <summary>The caller may not do this to this object (e.g. an outlet reopening what headquarters closed).</summary>
+    /// <summary>
+    /// The caller may not do this to this object (e.g. an outlet reopening what headquarters closed,
+    /// or naming an order that is not its own); messages reveal nothing about other outlets' objects.
+    /// </summary>
     PermissionDenied,
 }
 
@@ -42,4 +45,6 @@ public sealed class DomainException : Exception
     public static DomainException Precondition(string message) => new(DomainErrorKind.FailedPrecondition, message);
 
     public static DomainException Forbidden(string message) => new(DomainErrorKind.PermissionDenied, message);
+
+    public static DomainException Denied(string field, string rule) => new(DomainErrorKind.PermissionDenied, $"{field}: {rule}", field);
 }

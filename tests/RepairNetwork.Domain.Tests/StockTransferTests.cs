@@ -11,7 +11,7 @@ public sealed class StockTransferTests
     private static readonly Actor Destination = new() { Role = ActorRole.Outlet, Id = "B" };
 
     private static TransferRequest Request(params (string? Sku, int Quantity)[] lines) =>
-        TransferRequest.Create("TR-1", "A", "B", lines.Length == 0 ? [("SCR-1", 2)] : lines, "RO-1", "screen for RO-1");
+        TransferRequest.Create("XF-1", "A", "B", lines.Length == 0 ? [("SCR-1", 2)] : lines, "RO-1", "screen for RO-1");
 
     private static StockTransfer Requested() => StockTransfer.Requested(Request(), Destination, T0);
 
@@ -118,7 +118,7 @@ public sealed class StockTransferTests
     public void Bad_requests_name_the_field(string defect, string field)
     {
         var lines = new List<(string?, int)> { ("SCR-1", 1) };
-        string? id = "TR-1", to = "B", order = "", reason = "need it";
+        string? id = "XF-1", to = "B", order = "", reason = "need it";
         switch (defect)
         {
             case "same outlet": to = "A"; break;
@@ -142,12 +142,40 @@ public sealed class StockTransferTests
     [Fact]
     public void Same_content_is_recognised_whatever_the_line_order()
     {
-        var a = TransferRequest.Create("TR-1", "A", "B", [("X", 1), ("Y", 2)], "", "r");
-        var b = TransferRequest.Create("TR-1", "A", "B", [("Y", 2), ("X", 1)], "", "r");
-        var c = TransferRequest.Create("TR-1", "A", "B", [("Y", 3), ("X", 1)], "", "r");
+        var a = TransferRequest.Create("XF-1", "A", "B", [("X", 1), ("Y", 2)], "", "r");
+        var b = TransferRequest.Create("XF-1", "A", "B", [("Y", 2), ("X", 1)], "", "r");
+        var c = TransferRequest.Create("XF-1", "A", "B", [("Y", 3), ("X", 1)], "", "r");
 
         Assert.True(a.SameAs(b));
         Assert.False(a.SameAs(c));
+    }
+
+    [Fact]
+    public void A_clients_transfer_id_may_not_begin_with_the_dispatch_prefix_which_dispatch_still_uses()
+    {
+        var error = Assert.Throws<DomainException>(() => TransferRequest.Create(TransferRequest.DispatchTransferId("RO-1", 1), "A", "B", [("SCR-1", 1)], "", "r"));
+        Assert.Equal((DomainErrorKind.InvalidArgument, "transfer_id"), (error.Kind, error.Field));
+
+        var dispatched = TransferRequest.ForDispatch("TR-RO-1-1", "A", "B", [("SCR-1", 1)], "RO-1", "r");
+        Assert.True(dispatched.ByDispatch);
+        Assert.False(TransferRequest.Create("XF-1", "A", "B", [("SCR-1", 1)], "RO-1", "r").ByDispatch);
+    }
+
+    [Fact]
+    public void A_transfer_names_only_an_order_assigned_to_its_destination()
+    {
+        var request = TransferRequest.Create("XF-1", "A", "B", [("SCR-1", 1)], "RO-1", "r");
+
+        request.RequireOrderAtDestination(Destination, orderExists: true, assignedOutletId: "B");
+        request.RequireOrderAtDestination(Hq, orderExists: true, assignedOutletId: "B");
+        request.RequireOrderAtDestination(Actor.Platform, orderExists: false, assignedOutletId: null);
+        var elsewhere = Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Destination, orderExists: true, assignedOutletId: "C"));
+        var missing = Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Destination, orderExists: false, assignedOutletId: null));
+        Assert.Equal((DomainErrorKind.PermissionDenied, "order_id"), (elsewhere.Kind, elsewhere.Field));
+        Assert.Equal(elsewhere.Message, missing.Message);
+        Assert.DoesNotContain("'C'", elsewhere.Message, StringComparison.Ordinal);
+        Assert.Equal(DomainErrorKind.FailedPrecondition, Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Hq, orderExists: true, assignedOutletId: "C")).Kind);
+        Assert.Equal(DomainErrorKind.NotFound, Assert.Throws<DomainException>(() => request.RequireOrderAtDestination(Hq, orderExists: false, assignedOutletId: null)).Kind);
     }
 
     [Fact]

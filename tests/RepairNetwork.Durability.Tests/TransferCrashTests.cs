@@ -26,7 +26,7 @@ public sealed class TransferCrashTests
         string Cluster() => "transfer-" + Guid.NewGuid().ToString("N")[..8];
         var request = new Api.RequestTransferRequest
         {
-            TransferId = "TR-CRASH-1",
+            TransferId = "XF-CRASH-1",
             FromOutletId = "NB-0001",
             ToOutletId = "NB-0002",
             Lines = { new Api.TransferLine { Sku = "SCR-1", Quantity = Moved } },

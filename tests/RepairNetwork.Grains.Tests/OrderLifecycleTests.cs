@@ -200,7 +200,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         var outlet = await Outlet("PARTS-A", -10.0, 10);
         await CatalogPart("PH-SCREEN", 45000);
         var stock = Grains.GetGrain<IOutletInventoryGrain>(outlet);
-        await stock.Adjust(new StockAdjustment { Sku = "PH-SCREEN", Kind = StockAdjustmentKind.Receive, Quantity = 5, Reason = "delivery", IdempotencyKey = "rcv-1" });
+        await stock.Adjust(new StockAdjustment { Sku = "PH-SCREEN", Kind = StockAdjustmentKind.Receive, Quantity = 5, Reason = "delivery", IdempotencyKey = "rcv-1", KeyOrigin = KeyOrigin.Client });
         var order = await Accepted("parts-once", -9.999, outlet);
         await Order(order).Diagnose(OutletActor(outlet), new Diagnosis { Findings = new DiagnosisFindings { QualityFault = true, PartSkus = ["PH-SCREEN"] }, Notes = "cracked", ExpectedRepairTime = TimeSpan.FromHours(2) });
         await Order(order).StartRepair(OutletActor(outlet));
@@ -224,7 +224,7 @@ public sealed class OrderLifecycleTests(LifecycleClusterFixture fixture) : IClas
         await Grains.GetGrain<ICategoryPolicyGrain>("phone").Set(CategoryPolicy.Default("phone") with { LoanerSku = "LOANER-PH" }, 0);
         var outlet = await Outlet("LOAN-A", -5.0, 10);
         var stock = Grains.GetGrain<IOutletInventoryGrain>(outlet);
-        await stock.Adjust(new StockAdjustment { Sku = "LOANER-PH", Kind = StockAdjustmentKind.Receive, Quantity = 1, Reason = "loaner pool", IdempotencyKey = "loaners" });
+        await stock.Adjust(new StockAdjustment { Sku = "LOANER-PH", Kind = StockAdjustmentKind.Receive, Quantity = 1, Reason = "loaner pool", IdempotencyKey = "loaners", KeyOrigin = KeyOrigin.Client });
         var order = await Accepted("loaner", -4.999, outlet);
 
         var diagnosed = await Order(order).Diagnose(OutletActor(outlet), new Diagnosis { Findings = new DiagnosisFindings { QualityFault = true }, Notes = "board fault", ExpectedRepairTime = TimeSpan.FromDays(5) });

@@ -43,12 +43,11 @@ public sealed class TransferAndFindPartTests(ServerFixture server) : IClassFixtu
 
     private static Api.RequestTransferRequest Request(Setup s, int quantity = 2, string? id = null) => new()
     {
-        TransferId = id ?? Samples.UniqueId("TR"),
+        TransferId = id ?? Samples.UniqueId("XF"),
         FromOutletId = s.A,
         ToOutletId = s.B,
         Lines = { new Api.TransferLine { Sku = s.Sku, Quantity = quantity } },
-        OrderId = "RO-42",
-        Reason = "screen for RO-42",
+        Reason = "screen for a walk-in repair",
     };
 
     private Api.TransferService.TransferServiceClient Transfers(string role, string? outletId = null) => new(server.ChannelFor(role, outletId));
@@ -73,7 +72,6 @@ public sealed class TransferAndFindPartTests(ServerFixture server) : IClassFixtu
         Assert.Equal(Api.TransferStatus.Received, received.Status);
         Assert.Equal((3, 2), (await OnHand(s.A, s.Sku), await OnHand(s.B, s.Sku)));
         Assert.Equal([$"outlet:{s.B}", $"outlet:{s.A}", $"outlet:{s.B}"], received.Steps.Select(x => x.Actor));
-        Assert.Equal("RO-42", received.OrderId);
 
         Assert.Equal(received, (await a.GetTransferAsync(new Api.GetTransferRequest { TransferId = requested.TransferId })).Transfer);
         Assert.Equal(received, (await a.ListTransfersAsync(new Api.ListTransfersRequest { OutletId = s.A })).Transfers.Single());

@@ -231,5 +231,5 @@ public static class Reservations
     }
 
     private static StockAdjustment Movement(string sku, StockAdjustmentKind kind, int quantity, string reason) =>
-        new() { Sku = sku, Kind = kind, Quantity = quantity, Reason = reason, IdempotencyKey = string.Empty };
+        StockAdjustment.ByPlatform(sku, kind, quantity, reason, string.Empty);
 }

@@ -93,7 +93,41 @@ public sealed record StockLevel
     }
 }
 
-/// <summary>A requested change to one SKU's stock, as the outlet system sends it.</summary>
+/// <summary>
+/// Who chose a stock movement's idempotency key. Keys of each origin are kept apart, so a key a
+/// client sends can never be one the platform makes for its own effects (a loaner coming back, a
+/// transfer arriving), whatever text either holds.
+/// </summary>
+public enum KeyOrigin
+{
+    /// <summary>Stored before origins were recorded.</summary>
+    Unrecorded = 0,
+
+    /// <summary>Sent by a client (AdjustStock's idempotency_key).</summary>
+    Client = 1,
+
+    /// <summary>Made by the platform, by <see cref="PlatformKeys"/>.</summary>
+    Platform = 2,
+}
+
+/// <summary>The idempotency keys the platform gives its own stock movements; all of them are <see cref="KeyOrigin.Platform"/>.</summary>
+public static class PlatformKeys
+{
+    public static string TransferOut(string transferId, string sku) => $"transfer:{transferId}:out:{sku}";
+
+    public static string TransferIn(string transferId, string sku) => $"transfer:{transferId}:in:{sku}";
+
+    public static string TransferReturn(string transferId, string sku) => $"transfer:{transferId}:return:{sku}";
+
+    public static string LoanerOut(string orderId) => $"loaner-out:{orderId}";
+
+    public static string LoanerBack(string orderId) => $"loaner-back:{orderId}";
+
+    /// <summary>Labels a count's corrections in the ledger; the count itself is applied once per sync id, kept apart from every adjustment key.</summary>
+    public static string StockCount(string syncId) => $"sync:{syncId}";
+}
+
+/// <summary>A requested change to one SKU's stock, as the outlet system sends it or the platform makes it.</summary>
 [GenerateSerializer, Alias("rn.StockAdjustment"), Immutable]
 public sealed record StockAdjustment
 {
@@ -105,8 +139,24 @@ public sealed record StockAdjustment
 
     [Id(3)] public required string Reason { get; init; }
 
+    /// <summary>The key as its origin chose it (a client sees back exactly what it sent).</summary>
     [Id(4)] public required string IdempotencyKey { get; init; }
 
+    /// <summary>Whose key <see cref="IdempotencyKey"/> is: the namespace it is applied once in.</summary>
+    [Id(5)] public required KeyOrigin KeyOrigin { get; init; }
+
+    /// <summary>The platform's own adjustment, under a key from <see cref="PlatformKeys"/>.</summary>
+    public static StockAdjustment ByPlatform(string sku, StockAdjustmentKind kind, int quantity, string reason, string key) =>
+        new() { Sku = sku, Kind = kind, Quantity = quantity, Reason = reason, IdempotencyKey = key, KeyOrigin = KeyOrigin.Platform };
+
+    /// <summary>
+    /// The same change under the same key: a retry to replay. The origin is not compared: the key was
+    /// found among its origin's keys, or among those stored before origins were recorded.
+    /// </summary>
+    public bool SameChangeAs(StockAdjustment other) =>
+        Sku == other.Sku && Kind == other.Kind && Quantity == other.Quantity && Reason == other.Reason && IdempotencyKey == other.IdempotencyKey;
+
+    /// <summary>A client's adjustment; its key lives among client keys only.</summary>
     public static StockAdjustment Create(string? sku, StockAdjustmentKind kind, int quantity, string? reason, string? idempotencyKey)
     {
         var minimum = kind == StockAdjustmentKind.CountCorrection ? 0 : 1;
@@ -127,6 +177,7 @@ public sealed record StockAdjustment
             Quantity = quantity,
             Reason = Identifiers.RequireText(reason, "reason", 500),
             IdempotencyKey = idempotencyKey,
+            KeyOrigin = KeyOrigin.Client,
         };
     }
 }

@@ -91,14 +91,7 @@ public static class StockCounts
                 continue;
             }
 
-            var correction = new StockAdjustment
-            {
-                Sku = count.Sku,
-                Kind = StockAdjustmentKind.CountCorrection,
-                Quantity = count.Quantity,
-                Reason = $"stock count {syncId}",
-                IdempotencyKey = $"sync:{syncId}",
-            };
+            var correction = StockAdjustment.ByPlatform(count.Sku, StockAdjustmentKind.CountCorrection, count.Quantity, $"stock count {syncId}", PlatformKeys.StockCount(syncId));
             change.Record(before, before.Apply(correction, change.Now), correction);
             differences.Add(new StockDifference { Sku = count.Sku, Expected = before.OnHand, Counted = count.Quantity });
         }

@@ -37,6 +37,13 @@ public sealed record TransferRequest
     public const int MaxLines = 100;
     public const int MaxReasonLength = 500;
 
+    /// <summary>
+    /// Begins the ids of the transfers dispatch requests for repair orders (<see cref="DispatchTransferId"/>).
+    /// Reserved to dispatch: the ids are predictable, and one taken first by anyone else would leave
+    /// the order it belongs to stuck with its parts held.
+    /// </summary>
+    public const string DispatchPrefix = "TR-";
+
     [Id(0)] public required string TransferId { get; init; }
 
     [Id(1)] public required string FromOutletId { get; init; }
@@ -51,9 +58,30 @@ public sealed record TransferRequest
 
     [Id(5)] public required string Reason { get; init; }
 
+    /// <summary>The transfer dispatch requests for the order's <paramref name="attempt"/>-th offer (1 = first).</summary>
+    public static string DispatchTransferId(string orderId, int attempt) => $"{DispatchPrefix}{orderId}-{attempt}";
+
+    /// <summary>A transfer a client asks for; its id must not begin with <see cref="DispatchPrefix"/>.</summary>
     public static TransferRequest Create(string? transferId, string? fromOutletId, string? toOutletId, IReadOnlyList<(string? Sku, int Quantity)> lines, string? orderId, string? reason)
     {
         var id = Identifiers.RequireId(transferId, "transfer_id");
+        if (id.StartsWith(DispatchPrefix, StringComparison.Ordinal))
+        {
+            throw DomainException.Invalid("transfer_id", $"must not begin with '{DispatchPrefix}': that prefix is reserved for the transfers dispatch requests for repair orders");
+        }
+
+        return Build(id, fromOutletId, toOutletId, lines, orderId, reason);
+    }
+
+    /// <summary>The transfer dispatch requests to bring an order's parts, under one of the order's <see cref="DispatchTransferId"/>s.</summary>
+    public static TransferRequest ForDispatch(string transferId, string fromOutletId, string toOutletId, IReadOnlyList<(string? Sku, int Quantity)> lines, string orderId, string reason)
+    {
+        var request = Build(transferId, fromOutletId, toOutletId, lines, orderId, reason);
+        return request.ByDispatch ? request : throw new ArgumentException($"'{transferId}' is not a dispatch transfer id of order '{orderId}'", nameof(transferId));
+    }
+
+    private static TransferRequest Build(string id, string? fromOutletId, string? toOutletId, IReadOnlyList<(string? Sku, int Quantity)> lines, string? orderId, string? reason)
+    {
         var from = Identifiers.RequireId(fromOutletId, "from_outlet_id");
         var to = Identifiers.RequireId(toOutletId, "to_outlet_id");
         if (from == to)
@@ -94,6 +122,40 @@ public sealed record TransferRequest
             OrderId = Identifiers.OptionalId(orderId, "order_id"),
             Reason = Identifiers.RequireText(reason, "reason", MaxReasonLength),
         };
+    }
+
+    /// <summary>
+    /// Requested by dispatch for the order it names: only such a transfer ships, or on cancelling
+    /// releases, the parts held for that order at its source. Any other transfer moves available stock,
+    /// so naming an order never reaches a hold that dispatch made.
+    /// </summary>
+    public bool ByDispatch => OrderId.Length > 0 && TransferId.StartsWith($"{DispatchPrefix}{OrderId}-", StringComparison.Ordinal);
+
+    /// <summary>Whether <see cref="RequireOrderAtDestination"/> applies: a client's request that names an order.</summary>
+    public bool NamesOrderFor(Actor by) => OrderId.Length > 0 && by.Role != ActorRole.Platform;
+
+    /// <summary>
+    /// A client's transfer may name only an order its destination works on now (assigned there): the
+    /// order id says what the parts are for. An outlet learns only that it may not name that order
+    /// (whether it exists, and where, is no business of the outlet's); headquarters is told why.
+    /// Dispatch is not checked: it requests its transfer before the order's assignment is stored.
+    /// </summary>
+    /// <param name="assignedOutletId">Where the order is assigned now; null when it is not, or does not exist.</param>
+    public void RequireOrderAtDestination(Actor by, bool orderExists, string? assignedOutletId)
+    {
+        if (!NamesOrderFor(by) || (orderExists && assignedOutletId == ToOutletId && (by.Role != ActorRole.Outlet || by.Id == ToOutletId)))
+        {
+            return;
+        }
+
+        if (by.Role == ActorRole.Outlet)
+        {
+            throw DomainException.Denied("order_id", "must name a repair order assigned to your outlet, the transfer's destination");
+        }
+
+        throw orderExists
+            ? DomainException.Precondition($"order_id: repair order '{OrderId}' is assigned to {(assignedOutletId is null ? "no outlet" : $"'{assignedOutletId}'")}, not to to_outlet_id '{ToOutletId}'; a transfer names only an order its destination works on")
+            : new DomainException(DomainErrorKind.NotFound, $"order_id: repair order '{OrderId}' does not exist", "order_id");
     }
 
     /// <summary>Same content (records compare arrays by reference, so this compares the lines too).</summary>

@@ -180,7 +180,10 @@ public sealed class OutletInventoryState
     /// </summary>
     [Id(1)] public List<StockMovement> Ledger { get; set; } = [];
 
-    /// <summary>Idempotency key → the ledger sequence it produced.</summary>
+    /// <summary>
+    /// Idempotency key → the ledger sequence it produced, for keys applied before client and platform
+    /// keys were kept apart; only read now, so retries of those keys still replay.
+    /// </summary>
     [Id(2)] public Dictionary<string, long> AppliedKeys { get; set; } = new(StringComparer.Ordinal);
 
     [Id(3)] public long Version { get; set; }
@@ -206,6 +209,12 @@ public sealed class OutletInventoryState
 
     /// <summary>Movements up to this sequence live in ledger pages, not in <see cref="Ledger"/>.</summary>
     [Id(11)] public long ArchivedThrough { get; set; }
+
+    /// <summary>Client idempotency key → the ledger sequence it produced.</summary>
+    [Id(12)] public Dictionary<string, long> ClientKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Platform idempotency key → the ledger sequence it produced; no client key is ever looked up here.</summary>
+    [Id(13)] public Dictionary<string, long> PlatformKeys { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class OutletInventoryGrain(
@@ -226,10 +235,11 @@ public sealed class OutletInventoryGrain(
 
     public async Task<AdjustmentResult> Adjust(StockAdjustment adjustment)
     {
-        if (state.State.AppliedKeys.TryGetValue(adjustment.IdempotencyKey, out var sequence))
+        var keys = KeysOf(adjustment.KeyOrigin);
+        if (keys.TryGetValue(adjustment.IdempotencyKey, out var sequence) || state.State.AppliedKeys.TryGetValue(adjustment.IdempotencyKey, out sequence))
         {
             var earlier = (await Movement(sequence)).Adjustment;
-            if (earlier != adjustment)
+            if (!earlier.SameChangeAs(adjustment))
             {
                 throw DomainException.AlreadyExists($"idempotency_key '{Identifiers.Truncate(adjustment.IdempotencyKey)}' was already used for a different adjustment");
             }
@@ -241,10 +251,18 @@ public sealed class OutletInventoryGrain(
         var before = change.Level(adjustment.Sku);
         var after = before.Apply(adjustment, change.Now);
         change.Record(before, after, adjustment);
-        state.State.AppliedKeys[adjustment.IdempotencyKey] = change.Movements[^1].Sequence;
+        keys[adjustment.IdempotencyKey] = change.Movements[^1].Sequence;
         await Commit(change);
         return new AdjustmentResult { Level = after, Replayed = false };
     }
+
+    /// <summary>Each origin's keys in a dictionary of their own: a client key and a platform key never meet, whatever their text.</summary>
+    private Dictionary<string, long> KeysOf(KeyOrigin origin) => origin switch
+    {
+        KeyOrigin.Client => state.State.ClientKeys,
+        KeyOrigin.Platform => state.State.PlatformKeys,
+        _ => throw new ArgumentOutOfRangeException(nameof(origin), origin, "an adjustment says whose key it carries"),
+    };
 
     public async Task<ReservationResult> Reserve(string orderId, ImmutableArray<PartQuantity> parts)
     {

@@ -55,12 +55,6 @@ public sealed class TransferGrain(
 {
     private string TransferId => this.GetPrimaryKeyString();
 
-    public static string OutKey(string transferId, string sku) => $"transfer:{transferId}:out:{sku}";
-
-    public static string InKey(string transferId, string sku) => $"transfer:{transferId}:in:{sku}";
-
-    public static string ReturnKey(string transferId, string sku) => $"transfer:{transferId}:return:{sku}";
-
     public async Task<StockTransfer> Request(TransferRequest request, Actor by)
     {
         if (request.TransferId != TransferId)
@@ -84,6 +78,12 @@ public sealed class TransferGrain(
             RequireOutlet(request.FromOutletId, "from_outlet_id"),
             RequireOutlet(request.ToOutletId, "to_outlet_id"),
             Task.WhenAll(request.Lines.Select((line, i) => RequirePart(line.Sku, i))));
+        if (request.NamesOrderFor(by))
+        {
+            // Read here, where the transfer is made, so the order named is checked as it stands now.
+            var (exists, assignedTo) = await AssignmentOf(request.OrderId);
+            request.RequireOrderAtDestination(by, exists, assignedTo);
+        }
 
         // Listed first, so a stored transfer is always listed; a listed id without a transfer is skipped.
         await List(request);
@@ -118,7 +118,7 @@ public sealed class TransferGrain(
         {
             foreach (var line in transfer.Request.Lines)
             {
-                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, PlatformKeys.TransferOut(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
             }
         }
 
@@ -139,7 +139,7 @@ public sealed class TransferGrain(
         var destination = Inventory(transfer.Request.ToOutletId);
         foreach (var line in transfer.Request.Lines)
         {
-            await destination.Adjust(Movement(line, StockAdjustmentKind.TransferIn, InKey(TransferId, line.Sku), $"transfer {TransferId} from {transfer.Request.FromOutletId}"));
+            await destination.Adjust(Movement(line, StockAdjustmentKind.TransferIn, PlatformKeys.TransferIn(TransferId, line.Sku), $"transfer {TransferId} from {transfer.Request.FromOutletId}"));
         }
 
         var saved = await Save(received);
@@ -194,7 +194,7 @@ public sealed class TransferGrain(
             {
                 foreach (var line in transfer.Request.Lines)
                 {
-                    await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, ReturnKey(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
+                    await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, PlatformKeys.TransferReturn(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
                 }
             }
 
@@ -205,35 +205,30 @@ public sealed class TransferGrain(
         {
             try
             {
-                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, OutKey(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
+                await source.Adjust(Movement(line, StockAdjustmentKind.TransferOut, PlatformKeys.TransferOut(TransferId, line.Sku), $"transfer {TransferId} to {transfer.Request.ToOutletId}"));
             }
             catch (DomainException ex) when (ex.Kind == DomainErrorKind.FailedPrecondition)
             {
                 continue;
             }
 
-            await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, ReturnKey(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
+            await source.Adjust(Movement(line, StockAdjustmentKind.TransferIn, PlatformKeys.TransferReturn(TransferId, line.Sku), $"transfer {TransferId} cancelled: returned"));
         }
 
         return await Save(transfer.Cancel(by, reason, clock.GetUtcNow()));
     }
 
-    private static StockAdjustment Movement(TransferLine line, StockAdjustmentKind kind, string key, string reason) => new()
-    {
-        Sku = line.Sku,
-        Kind = kind,
-        Quantity = line.Quantity,
-        Reason = reason,
-        IdempotencyKey = key,
-    };
+    private static StockAdjustment Movement(TransferLine line, StockAdjustmentKind kind, string key, string reason) =>
+        StockAdjustment.ByPlatform(line.Sku, kind, line.Quantity, reason, key);
 
     /// <summary>
-    /// The source's hold for the transfer's order when it holds exactly the transfer's lines (held,
-    /// or already shipped from), or null: then the transfer moves available stock.
+    /// For a transfer dispatch requested, the source's hold for its order when it holds exactly the
+    /// transfer's lines (held, or already shipped from), or null: then the transfer moves available
+    /// stock. Holds are kept per order, so any other transfer naming the order would reach dispatch's hold.
     /// </summary>
     private static async Task<Reservation?> OrderHold(StockTransfer transfer, IOutletInventoryGrain source)
     {
-        if (string.IsNullOrEmpty(transfer.Request.OrderId)
+        if (!transfer.Request.ByDispatch
             || await source.GetReservation(transfer.Request.OrderId) is not { } hold
             || hold.Status == ReservationStatus.Released
             || !hold.Lines.Select(l => (l.Sku, l.Quantity)).SequenceEqual(transfer.Request.Lines.Select(l => (l.Sku, l.Quantity))))
@@ -242,6 +237,18 @@ public sealed class TransferGrain(
         }
 
         return hold;
+    }
+
+    private async Task<(bool Exists, string? OutletId)> AssignmentOf(string orderId)
+    {
+        try
+        {
+            return (true, (await GrainFactory.GetGrain<IRepairOrderGrain>(orderId).Get()).Assignment?.OutletId);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)
+        {
+            return (false, null);
+        }
     }
 
     private StockTransfer Current() => state.State.Transfer ?? throw DomainException.NotFound("transfer", TransferId);

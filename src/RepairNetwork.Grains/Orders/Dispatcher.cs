@@ -85,7 +85,7 @@ public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<Pass
 public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, IOptions<DispatchOptions> options)
 {
     /// <summary>The transfer a dispatch requests for the order's <paramref name="attempt"/>-th offer (1 = first).</summary>
-    public static string TransferIdFor(string orderId, int attempt) => $"TR-{orderId}-{attempt}";
+    public static string TransferIdFor(string orderId, int attempt) => TransferRequest.DispatchTransferId(orderId, attempt);
 
     /// <param name="parts">Spare parts the job needs (one line per SKU); empty when none are named.</param>
     /// <param name="resuming">
@@ -271,7 +271,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 continue;
             }
 
-            var request = TransferRequest.Create(
+            var request = TransferRequest.ForDispatch(
                 transferId,
                 sibling.OutletId,
                 destination.OutletId,

@@ -655,7 +655,7 @@ public sealed class RepairOrderGrain(
             return order; // none on the shelf: the diagnosis stands without a loaner
         }
 
-        await stock.Adjust(new StockAdjustment { Sku = sku, Kind = StockAdjustmentKind.Consume, Quantity = 1, Reason = $"loaner lent for {OrderId}", IdempotencyKey = $"loaner-out:{OrderId}" });
+        await stock.Adjust(StockAdjustment.ByPlatform(sku, StockAdjustmentKind.Consume, 1, $"loaner lent for {OrderId}", PlatformKeys.LoanerOut(OrderId)));
         return await Step(o => o.IssueLoaner(by, sku, clock.GetUtcNow()));
     }
 
@@ -666,10 +666,8 @@ public sealed class RepairOrderGrain(
             return;
         }
 
-        await GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment.OutletId).Adjust(new StockAdjustment
-        {
-            Sku = loaner.Sku, Kind = StockAdjustmentKind.Receive, Quantity = 1, Reason = $"loaner returned for {OrderId}", IdempotencyKey = $"loaner-back:{OrderId}",
-        });
+        await GrainFactory.GetGrain<IOutletInventoryGrain>(order.Assignment.OutletId).Adjust(
+            StockAdjustment.ByPlatform(loaner.Sku, StockAdjustmentKind.Receive, 1, $"loaner returned for {OrderId}", PlatformKeys.LoanerBack(OrderId)));
     }
 
     /// <summary>

@@ -24,9 +24,9 @@ public interface IPartGrain : IGrainWithStringKey
     /// </summary>
     Task<CatalogPart> Upsert(CatalogPart part, long expectedVersion);
 
-    /// <summary>The stored part; NOT_FOUND when there is none.</summary>
+    /// <summary>The stored part; NOT_FOUND when there is none. A cancelled call that has not run yet is dropped.</summary>
     [ReadOnly]
-    Task<CatalogPart> Get();
+    Task<CatalogPart> Get(CancellationToken cancellationToken = default);
 }
 
 [GenerateSerializer, Alias("rn.PartState")]
@@ -86,7 +86,7 @@ public sealed class PartGrain(
         return await Save(part);
     }
 
-    public Task<CatalogPart> Get() => Task.FromResult(state.State.Part ?? throw DomainException.NotFound("part", Sku));
+    public Task<CatalogPart> Get(CancellationToken cancellationToken = default) => Task.FromResult(state.State.Part ?? throw DomainException.NotFound("part", Sku));
 
     // The catalog hears first, so a stored part is always listed; a SKU listed without a stored part
     // (the write below failed) is skipped by readers and completed by the caller's retry.

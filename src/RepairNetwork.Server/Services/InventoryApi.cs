@@ -151,7 +151,7 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         var syncId = Identifiers.RequireId(request.SyncId, "sync_id");
         var counts = StockCounts.Lines([.. request.Counts.Select(c => c is null ? null! : PartQuantity.Of(c.Sku, c.OnHand))], "counts");
         var outletId = await RequireOutlet(request.OutletId);
-        var listed = await Task.WhenAll(request.Counts.Select(c => IsCatalogPart(c.Sku)));
+        var listed = await AreCatalogParts([.. request.Counts.Select(c => c.Sku)], context.CancellationToken);
         var missing = Array.IndexOf(listed, false);
         if (missing >= 0)
         {
@@ -231,11 +231,26 @@ public sealed class InventoryApi(IGrainFactory grains) : Api.InventoryService.In
         return id;
     }
 
-    private async Task<bool> IsCatalogPart(string sku)
+    /// <summary>
+    /// Part grains a count's catalog check asks at once. A count may name <see cref="StockCounts.MaxCounts"/>
+    /// SKUs; waking that many grains in one burst would queue every other call on the silo behind it.
+    /// </summary>
+    public const int CatalogChecksAtOnce = 16;
+
+    /// <summary>Whether each SKU is in the catalog, in the order given; stops when the caller gives up.</summary>
+    private async Task<bool[]> AreCatalogParts(IReadOnlyList<string> skus, CancellationToken cancellationToken)
+    {
+        var listed = new bool[skus.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = CatalogChecksAtOnce, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, skus.Count), options, async (i, token) => listed[i] = await IsCatalogPart(skus[i], token));
+        return listed;
+    }
+
+    private async Task<bool> IsCatalogPart(string sku, CancellationToken cancellationToken)
     {
         try
         {
-            await grains.GetGrain<IPartGrain>(sku).Get();
+            await grains.GetGrain<IPartGrain>(sku).Get(cancellationToken);
             return true;
         }
         catch (DomainException ex) when (ex.Kind == DomainErrorKind.NotFound)

@@ -45,7 +45,7 @@ public sealed class PartsCatalogApi(IGrainFactory grains) : Api.PartsCatalogServ
             request.Part,
             paths,
             request.ExpectedVersion,
-            grain.Get,
+            () => grain.Get(),
             current => current.Version,
             PartMapping.ToProto,
             (merged, version) => grain.Upsert(PartMapping.ToDomain(merged), version));
