@@ -84,6 +84,11 @@ public static class SiloExtensions
                     o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
                 }
             });
+            if (SiloTls.From(orleans.GetSection("Tls")) is { } tls)
+            {
+                silo.UseTls(tls.Configure);
+            }
+
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = NpgsqlInvariant;
