@@ -95,9 +95,10 @@ public sealed class StreamGuard : IDisposable
         {
             // Recorded in Revoked; the handler sees its token cancelled and the interceptor reports it.
         }
-        catch (Exception) when (!_ended.IsCancellationRequested)
+        catch (Exception)
         {
-            // A lookup that failed (e.g. the cluster is busy) proves nothing either way; the next write checks again.
+            // A lookup that failed (the cluster is busy, or the stream ended meanwhile) proves nothing
+            // either way; the next message or tick checks again.
         }
         finally
         {
