@@ -107,6 +107,13 @@ public sealed class StorageProbe(StorageSettings storage, StorageCircuit circuit
                 timeout.CancelAfter(options.ProbeTimeout);
                 await using var command = dataSource.CreateCommand("SELECT 1");
                 await command.ExecuteScalarAsync(timeout.Token);
+                if (circuit.IsOpen)
+                {
+                    // Pooled connections from before the outage are dead, and the pool would hand each out
+                    // once more to fail a call: drop them before calls are let through again.
+                    NpgsqlConnection.ClearAllPools();
+                }
+
                 circuit.ReportSuccess();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
