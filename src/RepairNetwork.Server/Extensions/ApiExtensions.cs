@@ -31,6 +31,8 @@ public static class ApiExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailureLog>();
         builder.Services.AddSingleton<StorageCircuit>();
+        // Grains' background saves wait while the probe says the database is away.
+        builder.Services.Replace(ServiceDescriptor.Singleton<Grains.IStorageAvailability>(services => services.GetRequiredService<StorageCircuit>()));
 
         // Operator settings (Kestrel:Limits:Http2:...), with our default for the stream limit.
         builder.WebHost.ConfigureKestrel(kestrel =>

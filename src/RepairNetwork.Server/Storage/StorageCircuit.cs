@@ -17,12 +17,14 @@ public sealed class StorageProbeSettings
 /// While open (unreachable), calls that need storage are refused at once instead of each waiting on
 /// connection attempts that will fail; the probe alone closes it again when the database answers.
 /// </summary>
-public sealed partial class StorageCircuit(TimeProvider time, IOptions<StorageProbeSettings> settings, ILogger<StorageCircuit> logger)
+public sealed partial class StorageCircuit(TimeProvider time, IOptions<StorageProbeSettings> settings, ILogger<StorageCircuit> logger) : Grains.IStorageAvailability
 {
     private readonly Lock _lock = new();
     private DateTimeOffset? _openedAt;
 
     public bool IsOpen => Volatile.Read(ref _isOpen);
+
+    bool Grains.IStorageAvailability.IsKnownDown => IsOpen;
 
     private bool _isOpen;
 
