@@ -25,6 +25,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<Dispatch.BatchPlanner>();
         services.AddSingleton<Network.NetworkStatsReader>();
         services.TryAddSingleton<IServiceEventStore, InMemoryServiceEventStore>();
+        services.TryAddSingleton<IStorageAvailability, AssumeStorageAvailable>();
         services.AddOptions<DispatchOptions>();
         services.AddOptions<OutletIndexOptions>();
         return services;

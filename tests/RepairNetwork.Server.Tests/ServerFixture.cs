@@ -25,6 +25,11 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Configuration a derived fixture adds or overrides.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services a derived fixture adds after the server's own (e.g. a test-only interceptor).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The environment the server runs in (not Development, as in production).</summary>
     protected virtual string EnvironmentName => "Testing";
 
@@ -70,6 +75,7 @@ public class ServerFixture : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddRepairNetworkSilo();
         builder.AddRepairNetworkApi();
+        ConfigureServices(builder.Services);
         _app = builder.Build();
         _app.MapRepairNetworkApi();
         await _app.StartAsync();

@@ -18,4 +18,16 @@ public sealed class StorageSettingsTests
         var disabled = new NpgsqlConnectionStringBuilder(StorageSettings.WithStatementPreparation("Host=db;Max Auto Prepare=0"));
         Assert.Equal(0, disabled.MaxAutoPrepare);
     }
+
+    [Fact]
+    public void Connections_give_up_connecting_after_two_seconds_unless_the_connection_string_sets_a_timeout()
+    {
+        var defaulted = new NpgsqlConnectionStringBuilder(StorageSettings.WithShortConnectTimeout("Host=db;Database=rn;Username=u;Password=p;Command Timeout=30"));
+        Assert.Equal(StorageSettings.DefaultConnectTimeoutSeconds, defaulted.Timeout);
+        Assert.Equal(30, defaulted.CommandTimeout);
+        Assert.Equal("p", defaulted.Password);
+
+        Assert.Equal(15, new NpgsqlConnectionStringBuilder(StorageSettings.WithShortConnectTimeout("Host=db;Timeout=15")).Timeout);
+        Assert.Equal(7, new NpgsqlConnectionStringBuilder(StorageSettings.WithShortConnectTimeout("Host=db;timeout=7")).Timeout);
+    }
 }

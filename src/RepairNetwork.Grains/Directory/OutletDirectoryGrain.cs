@@ -93,7 +93,8 @@ public static class OutletDirectoryShards
 [Reentrant]
 public sealed class OutletDirectoryGrain(
     [PersistentState("outlet-directory", StorageNames.Repair)] IPersistentState<OutletDirectoryState> state,
-    [PersistentState("outlet-directory-hints", StorageNames.Repair)] IPersistentState<OutletDirectoryHintsState> savedHints)
+    [PersistentState("outlet-directory-hints", StorageNames.Repair)] IPersistentState<OutletDirectoryHintsState> savedHints,
+    IStorageAvailability storage)
     : Grain, IOutletDirectoryGrain
 {
     /// <summary>
@@ -133,9 +134,9 @@ public sealed class OutletDirectoryGrain(
     private async Task SaveHints()
     {
         var version = _hintVersion;
-        if (version == _savedHintVersion)
+        if (version == _savedHintVersion || storage.IsKnownDown)
         {
-            return;
+            return; // nothing new, or the database is known to be away: the next tick tries again
         }
 
         savedHints.State = new OutletDirectoryHintsState { Hints = _hints.ToDictionary(h => h.Key, h => h.Value.Hint, StringComparer.Ordinal) };

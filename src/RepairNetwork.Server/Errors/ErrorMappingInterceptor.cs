@@ -2,15 +2,17 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Orleans.Runtime;
 using RepairNetwork.Domain;
+using RepairNetwork.Server.Storage;
 
 namespace RepairNetwork.Server.Errors;
 
 /// <summary>
 /// The one place where failures become gRPC statuses: broken domain rules keep their meaning,
 /// cluster trouble becomes UNAVAILABLE, and anything unexpected is logged and reported without
-/// internals.
+/// internals. Expected failures (cluster or storage down) are counted, not logged per call (FailureLog);
+/// a storage failure also tells the storage circuit, so the following calls are refused at once.
 /// </summary>
-public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, FailureLog failures, StorageCircuit storage) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -72,13 +74,20 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled or ran out of time"));
             case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
-                LogUnavailable(context.Method, ex);
+                failures.Record("cluster unavailable", context.Method, ex.Message);
                 return new RpcException(new Status(StatusCode.Unavailable, "the service is temporarily unavailable; retry with backoff"));
             case Exception when Causes(ex).Any(e => e is Orleans.Storage.InconsistentStateException):
                 return new RpcException(new Status(StatusCode.Aborted, "the object was changed concurrently; nothing was written, retry the call"));
-            case Exception when Causes(ex).Any(e => e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException):
-                LogUnavailable(context.Method, ex);
-                return new RpcException(new Status(StatusCode.Unavailable, "storage is temporarily unavailable; nothing was written, retry with backoff"));
+            case Exception when Causes(ex).FirstOrDefault(e => e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException) is { } cause:
+                failures.Record("storage unavailable", context.Method, cause.Message);
+                if (StorageCircuit.IsOutage(cause))
+                {
+                    storage.ReportFailure(cause.Message);
+                }
+
+                return new RpcException(
+                    new Status(StatusCode.Unavailable, "storage is temporarily unavailable; nothing was written, retry with backoff"),
+                    new Metadata { { Overload.LoadSheddingInterceptor.RetryPushbackTrailer, ((long)storage.RetryAfter.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } });
             default:
                 LogUnexpected(context.Method, ex);
                 return new RpcException(new Status(StatusCode.Internal, "internal error; it has been logged"));
@@ -105,9 +114,6 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: cluster or storage unavailable")]
-    private partial void LogUnavailable(string method, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
     private partial void LogUnexpected(string method, Exception ex);
