@@ -55,6 +55,13 @@ public sealed class UnassignedQueueShardState
     [Id(3)] public long LastTicks { get; set; }
 }
 
+/// <remarks>
+/// Reentrant with group commit: adds that arrive while a write is in flight share the next write, so
+/// a shard keeps up with any rate its database row can be written at all, not one add per write.
+/// Every change is made within one turn; a failed write drops the activation, so nothing unwritten is
+/// served, and the callers' calls fail (an order's dispatch then adds again when it is retried).
+/// </remarks>
+[Reentrant]
 public sealed class UnassignedQueueShardGrain(
     [PersistentState("unassigned-queue-shard", StorageNames.Repair)] IPersistentState<UnassignedQueueShardState> state,
     TimeProvider clock) : Grain, IUnassignedQueueShardGrain
@@ -62,9 +69,29 @@ public sealed class UnassignedQueueShardGrain(
     /// <summary>The lowest key of each stored page, learned on reading it, so later reads skip pages wholly newer than a cursor.</summary>
     private readonly Dictionary<long, UnassignedQueueKey> _pageLowest = [];
 
+    /// <summary>Changes made in memory; the group commit writes through the latest.</summary>
+    private long _version;
+
+    /// <summary>Pages moved out of the tail: stored before any state that no longer holds their entries.</summary>
+    private Task _pageStores = Task.CompletedTask;
+
+    private GroupCommit? _commit;
+
     private string Shard => this.GetPrimaryKeyString();
 
     private long StoredPages => (state.State.Appended - state.State.Tail.Count) / UnassignedQueue.PageSize;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _commit = new GroupCommit(
+            async () =>
+            {
+                await _pageStores;
+                await state.WriteStateAsync();
+            },
+            () => _version);
+        return Task.CompletedTask;
+    }
 
     public async Task<long> Add(string orderId)
     {
@@ -72,13 +99,15 @@ public sealed class UnassignedQueueShardGrain(
         var inTail = s.Tail.FindIndex(k => k.OrderId == orderId);
         if (inTail >= 0 && !s.TailRemoved.Contains(orderId))
         {
-            return s.Appended - s.Tail.Count + inTail + 1;
+            // A retried add: its entry may still be on its way to storage.
+            var existing = s.Appended - s.Tail.Count + inTail + 1;
+            await Persist();
+            return existing;
         }
 
         if (s.Tail.Count >= UnassignedQueue.PageSize)
         {
-            // Write-once: storing it again after a failed state write below changes nothing.
-            await Page(StoredPages).Store([.. s.Tail], [.. s.TailRemoved]);
+            _pageStores = StorePage(_pageStores, StoredPages, [.. s.Tail], [.. s.TailRemoved]);
             s.Tail = [];
             s.TailRemoved = [];
         }
@@ -86,8 +115,10 @@ public sealed class UnassignedQueueShardGrain(
         s.LastTicks = Math.Max(clock.GetUtcNow().UtcTicks, s.LastTicks + 1);
         s.Tail.Add(new UnassignedQueueKey(s.LastTicks, orderId));
         s.Appended++;
-        await state.WriteOrRollbackAsync(this);
-        return s.Appended;
+        _version++;
+        var position = s.Appended;
+        await Persist();
+        return position;
     }
 
     public async Task Remove(string orderId, long position)
@@ -99,13 +130,34 @@ public sealed class UnassignedQueueShardGrain(
             if (s.Tail[(int)(position - firstInTail)].OrderId == orderId && !s.TailRemoved.Contains(orderId))
             {
                 s.TailRemoved.Add(orderId);
-                await state.WriteOrRollbackAsync(this);
+                _version++;
+                await Persist();
             }
         }
         else if (position >= 1 && position < firstInTail)
         {
             await Page(SequencePages.PageOf(position, UnassignedQueue.PageSize)).Remove(orderId);
         }
+    }
+
+    private async Task Persist()
+    {
+        try
+        {
+            await _commit!.PersistThrough(_version);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task StorePage(Task earlier, long number, ImmutableArray<UnassignedQueueKey> entries, ImmutableArray<string> removed)
+    {
+        await earlier;
+        // Write-once: storing it again after a failed shard write changes nothing.
+        await Page(number).Store(entries, removed);
     }
 
     public async Task<UnassignedQueueSlice> Before(UnassignedQueueKey? before, int take, int maxPages)
