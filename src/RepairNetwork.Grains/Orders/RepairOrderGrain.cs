@@ -98,6 +98,9 @@ public sealed class RepairOrderState
 
     /// <summary>When the SLA reminder is set to fire next; null when none is registered.</summary>
     [Id(2)] public DateTimeOffset? TimerDueAt { get; set; }
+
+    /// <summary>Where the order waits in its unassigned-queue shard (what Add returned); 0 when it is not there.</summary>
+    [Id(3)] public long UnassignedQueuePosition { get; set; }
 }
 
 /// <remarks>
@@ -494,12 +497,28 @@ public sealed class RepairOrderGrain(
             order = await Dispatch(order);
         }
 
+        if (order.Status != RepairOrderStatus.Unassigned)
+        {
+            // The cleared position rides on the order's next write; removing twice changes nothing.
+            await LeaveUnassignedQueue();
+        }
+
         if (await ScheduleTimer(order))
         {
             await Store();
         }
 
         return order;
+    }
+
+    /// <summary>Marks the order's queue entry removed, so listing the queue does not wade through orders that left it.</summary>
+    private async Task LeaveUnassignedQueue()
+    {
+        if (state.State.UnassignedQueuePosition > 0)
+        {
+            await IUnassignedQueueShardGrain.For(GrainFactory, OrderId).Remove(OrderId, state.State.UnassignedQueuePosition);
+            state.State.UnassignedQueuePosition = 0;
+        }
     }
 
     private async Task<RepairOrder> Dispatch(RepairOrder order)
@@ -516,10 +535,12 @@ public sealed class RepairOrderGrain(
             : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver, now);
         if (dispatched.Status == RepairOrderStatus.Unassigned && order.Status != RepairOrderStatus.Unassigned)
         {
-            // Reminder and queue entry first: if the write below fails, a retry still happens.
+            // Reminder and queue entry first: if the write below fails, a retry still happens. The
+            // first retry is jittered per order so the orders of a surge do not all retry together.
             var period = options.Value.UnassignedRetryPeriod;
-            await this.RegisterOrUpdateReminder(RetryDispatchReminder, period, period);
-            await GrainFactory.GetGrain<IUnassignedOrdersGrain>(UnassignedOrdersGrain.NetworkKey).Add(order.OrderId);
+            await this.RegisterOrUpdateReminder(RetryDispatchReminder, UnassignedQueue.FirstRetryDelay(OrderId, period), period);
+            await LeaveUnassignedQueue();
+            state.State.UnassignedQueuePosition = await IUnassignedQueueShardGrain.For(GrainFactory, OrderId).Add(OrderId);
         }
 
         if (dispatched != order)

@@ -46,7 +46,6 @@ public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Op
     {
         var pageSize = CommonMapping.PageSize(request.PageSize);
         var status = RepairOrderMapping.ToDomain(request.Status, "status");
-        var skip = CommonMapping.DecodeOffsetToken(request.PageToken, PageKind);
         var caller = CallerContext.Caller(context);
         Func<int, int, Task<IReadOnlyList<string>>> source;
         if (!string.IsNullOrEmpty(request.OutletId))
@@ -56,13 +55,15 @@ public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Op
         }
         else if (status == RepairOrderStatus.Unassigned)
         {
-            var queue = grains.GetGrain<IUnassignedOrdersGrain>(UnassignedOrdersGrain.NetworkKey);
-            source = async (from, count) => await queue.List(from, count);
+            // An outlet holds no unassigned order, so it sees none (the same rule as below).
+            return caller.IsOutlet ? new Api.ListRepairOrdersResponse() : await ListUnassigned(request.PageToken, pageSize, context);
         }
         else
         {
             throw RpcErrors.InvalidArgument("outlet_id", "is required unless status is REPAIR_ORDER_STATUS_UNASSIGNED");
         }
+
+        var skip = CommonMapping.DecodeOffsetToken(request.PageToken, PageKind);
 
         // An outlet's job feed keeps every order it was ever offered; an outlet caller sees only those
         // it holds now, the same rule as GetRepairOrder (what it was offered and gave up stays in its
@@ -101,6 +102,78 @@ public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Op
 
         response.NextPageToken = (await source(skip, 1)).Count > 0 ? CommonMapping.EncodePageToken(PageKind, skip.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty;
         return response;
+    }
+
+    private const string UnassignedPageKind = "unassigned";
+
+    /// <summary>Stored queue pages one shard reads per round: bounds the storage reads of one call.</summary>
+    private const int QueuePagesPerShardRound = 2;
+
+    /// <summary>
+    /// Headquarters' unassigned queue, newest first, merged from its shards. The page token is the
+    /// queue position (time, order id) to continue before, so orders arriving meanwhile shift nothing.
+    /// Orders that left the queue are mostly marked removed there; the status check catches the rest.
+    /// </summary>
+    private async Task<Api.ListRepairOrdersResponse> ListUnassigned(string pageToken, int pageSize, ServerCallContext context)
+    {
+        var cursor = DecodeQueueToken(pageToken);
+        var response = new Api.ListRepairOrdersResponse();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var scanned = 0;
+        var maxScanned = Math.Max(1, lists.Value.MaxOrdersScannedPerCall);
+        var shards = Enumerable.Range(0, UnassignedQueue.Shards)
+            .Select(k => grains.GetGrain<IUnassignedQueueShardGrain>(IUnassignedQueueShardGrain.Key(k)))
+            .ToArray();
+        var more = true;
+        while (more && response.Orders.Count < pageSize && scanned < maxScanned)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var take = Math.Min(ScanChunk, maxScanned - scanned);
+            var slices = await Task.WhenAll(shards.Select(shard => shard.Before(cursor, take, QueuePagesPerShardRound))).WaitAsync(context.CancellationToken);
+            var (keys, next) = UnassignedQueue.Merge(slices, take);
+            var orders = await Task.WhenAll(keys.Select(k => Order(k.OrderId).Get())).WaitAsync(context.CancellationToken);
+            more = next is not null;
+            var ended = false;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                scanned++;
+                cursor = keys[i];
+                if (orders[i].Status == RepairOrderStatus.Unassigned && listed.Add(orders[i].OrderId))
+                {
+                    response.Orders.Add(RepairOrderMapping.ToProto(orders[i]));
+                    if (response.Orders.Count == pageSize)
+                    {
+                        ended = i < keys.Length - 1;
+                        break;
+                    }
+                }
+            }
+
+            if (!ended && next is { } after)
+            {
+                cursor = after;
+            }
+
+            more |= ended;
+        }
+
+        response.NextPageToken = more && cursor is { } position
+            ? CommonMapping.EncodePageToken(UnassignedPageKind, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{position.Ticks}:{position.OrderId}"))
+            : string.Empty;
+        return response;
+    }
+
+    private static UnassignedQueueKey? DecodeQueueToken(string pageToken)
+    {
+        if (CommonMapping.DecodePageToken(pageToken, UnassignedPageKind) is not { } position)
+        {
+            return null;
+        }
+
+        var colon = position.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && long.TryParse(position.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            ? new UnassignedQueueKey(ticks, position[(colon + 1)..])
+            : throw RpcErrors.InvalidArgument("page_token", "is not a token returned by a previous call of this method");
     }
 
     public override Task<Api.AcceptRepairOrderResponse> AcceptRepairOrder(Api.AcceptRepairOrderRequest request, ServerCallContext context) =>

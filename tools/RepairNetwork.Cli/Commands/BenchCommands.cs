@@ -34,6 +34,7 @@ internal static class BenchCommands
         Baseline(),
         Compare(app),
         Dispatch(app),
+        Surge(app),
         Batch(app),
     };
 
@@ -480,6 +481,65 @@ internal static class BenchCommands
                 throw new CliException($"PostgreSQL: {ex.Message}");
             }
         };
+
+    private static Command Surge(CliApp app)
+    {
+        Option<int> Bounded(string name, string description, int byDefault, int min, int max)
+        {
+            var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => byDefault };
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < min || r.GetValueOrDefault<int>() > max)
+                {
+                    r.AddError($"{name} must be between {min} and {max}");
+                }
+            });
+            return option;
+        }
+
+        var rate = Bounded("--rate", "Orders started per second, whatever the server's latency (open loop)", 150, 1, 10_000);
+        var duration = Bounded("--duration", "Seconds of load", 300, 1, 3600);
+        var interval = Bounded("--interval", "Seconds per reported interval", 60, 1, 3600);
+        var deadline = Bounded("--deadline", "Seconds each CreateRepairOrder may take before it counts as failed (gRPC deadline)", 5, 1, 60);
+        var maxInFlight = Bounded("--max-in-flight", "Client bound on orders in flight; orders due beyond it are counted as not sent (failed)", 5000, 1, 100_000);
+        var lat = new Option<double>("--lat") { Description = "Latitude of the city the surge hits", DefaultValueFactory = _ => 30.2741 };
+        var lon = new Option<double>("--lon") { Description = "Longitude of the city the surge hits", DefaultValueFactory = _ => 120.1551 };
+        var command = new Command(
+            "surge",
+            $"A surge into a full region (issue 14): creates {SurgeBench.Outlets} outlets of capacity {SurgeBench.CapacityEach} with a technician each around "
+            + "one point, then CreateRepairOrder at that point at a fixed rate (open loop) with a deadline; the outlets fill and every later order "
+            + "is left unassigned. Reports per interval: orders due, ok, unassigned, failed by status code, p50/p95/p99/max latency from when each "
+            + "order was due. Use an hq token and raise its rate limit (see rn bench dispatch). Exit code 1 if any order failed.");
+        foreach (var option in new Option[] { rate, duration, interval, deadline, maxInFlight, lat, lon })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(CliApp.Guard(async (r, ct) =>
+        {
+            var channel = app.Channel(r);
+            var runId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..4];
+            var (latitude, longitude) = (r.GetValue(lat), r.GetValue(lon));
+            await SurgeBench.CreateRegion(new OutletService.OutletServiceClient(channel), new TechnicianService.TechnicianServiceClient(channel), runId, latitude, longitude, ct);
+            Tables.Line(string.Create(
+                CultureInfo.InvariantCulture,
+                $"CreateRepairOrder against {Server(app, r)} at ({latitude}, {longitude}), {SurgeBench.Outlets} outlets x {SurgeBench.CapacityEach}: "
+                + $"{r.GetValue(rate):N0} orders/s for {r.GetValue(duration)} s, {r.GetValue(deadline)} s deadline, reported per {r.GetValue(interval)} s"));
+            var failed = await SurgeBench.Run(
+                new RepairOrderService.RepairOrderServiceClient(channel),
+                runId,
+                latitude,
+                longitude,
+                r.GetValue(rate),
+                TimeSpan.FromSeconds(r.GetValue(duration)),
+                TimeSpan.FromSeconds(r.GetValue(interval)),
+                TimeSpan.FromSeconds(r.GetValue(deadline)),
+                r.GetValue(maxInFlight),
+                ct);
+            return failed > 0 ? 1 : 0;
+        }));
+        return command;
+    }
 
     private static LocatorTarget Locator(CliApp app, ParseResult r, LoadOptions load, Option<string> mode) => new(
         new LocatorService.LocatorServiceClient(app.Channel(r)),
