@@ -77,16 +77,35 @@ public sealed class UnassignedQueueShardGrain(
 
     private GroupCommit? _commit;
 
+    /// <summary>
+    /// The shard as this activation knows it. Kept apart from <c>state.State</c> because the grain is
+    /// reentrant: the storage provider serializes what it is given while later adds run, so it is
+    /// handed a copy taken in one turn, never the lists those adds change.
+    /// </summary>
+    private UnassignedQueueShardState _live = new();
+
     private string Shard => this.GetPrimaryKeyString();
 
-    private long StoredPages => (state.State.Appended - state.State.Tail.Count) / UnassignedQueue.PageSize;
+    private long StoredPages => (_live.Appended - _live.Tail.Count) / UnassignedQueue.PageSize;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _live = Copy(state.State);
         _commit = new GroupCommit(
             async () =>
             {
-                await _pageStores;
+                // Pages moved out of the tail are stored before a state that no longer holds their
+                // entries, including pages moved out while an earlier one was being stored.
+                for (var pending = _pageStores; ; pending = _pageStores)
+                {
+                    await pending;
+                    if (pending == _pageStores)
+                    {
+                        break;
+                    }
+                }
+
+                state.State = Copy(_live);
                 await state.WriteStateAsync();
             },
             () => _version);
@@ -95,7 +114,7 @@ public sealed class UnassignedQueueShardGrain(
 
     public async Task<long> Add(string orderId)
     {
-        var s = state.State;
+        var s = _live;
         var inTail = s.Tail.FindIndex(k => k.OrderId == orderId);
         if (inTail >= 0 && !s.TailRemoved.Contains(orderId))
         {
@@ -123,7 +142,7 @@ public sealed class UnassignedQueueShardGrain(
 
     public async Task Remove(string orderId, long position)
     {
-        var s = state.State;
+        var s = _live;
         var firstInTail = s.Appended - s.Tail.Count + 1;
         if (position >= firstInTail && position <= s.Appended)
         {
@@ -162,7 +181,7 @@ public sealed class UnassignedQueueShardGrain(
 
     public async Task<UnassignedQueueSlice> Before(UnassignedQueueKey? before, int take, int maxPages)
     {
-        var s = state.State;
+        var s = _live;
         var found = new List<UnassignedQueueKey>();
         UnassignedQueueKey? low = null;
         for (var i = s.Tail.Count - 1; i >= 0 && found.Count < take; i--)
@@ -208,9 +227,17 @@ public sealed class UnassignedQueueShardGrain(
         return new UnassignedQueueSlice([.. found], exhausted ? null : low);
     }
 
-    public Task<(long Appended, int InState)> Size() => Task.FromResult((state.State.Appended, state.State.Tail.Count));
+    public Task<(long Appended, int InState)> Size() => Task.FromResult((_live.Appended, _live.Tail.Count));
 
     private IUnassignedQueuePageGrain Page(long number) => GrainFactory.GetGrain<IUnassignedQueuePageGrain>(IUnassignedQueuePageGrain.Key(Shard, number));
+
+    private static UnassignedQueueShardState Copy(UnassignedQueueShardState from) => new()
+    {
+        Appended = from.Appended,
+        Tail = [.. from.Tail],
+        TailRemoved = [.. from.TailRemoved],
+        LastTicks = from.LastTicks,
+    };
 }
 
 /// <summary>What a page answers: its live entries before the cursor, newest first, the lowest key it examined (null if none), and its lowest key.</summary>
