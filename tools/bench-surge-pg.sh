@@ -8,7 +8,8 @@
 #   dotnet build -c Release && tools/bench-surge-pg.sh [rate=150] [seconds=300] [interval=60]
 # env: RN_SILOS (1 or 2), RN_KILL_SILO (1: kill -9 the second silo at half time), RN_BENCH_DB
 #      (rn_bench_surge), RN_BENCH_PORT (5191), RN_SERVER_DIR (the server's Release output; another
-#      build's to measure it with this client), RN_CLI (the rn binary), RN_LOGS (keep the silos' logs here)
+#      build's to measure it with this client), RN_CLI (the rn binary), RN_LOGS (keep the silos' logs here),
+#      RN_SERVER_ARGS (more server settings, e.g. --Overload:MaxConcurrentCalls=64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +40,7 @@ start_silo() {
     --Storage:Mode=postgres "--ConnectionStrings:RepairNetwork=$cs" \
     --Auth:SigningKeys:0:KeyId=bench "--Auth:SigningKeys:0:Secret=$key" \
     --Kestrel:Endpoints:Grpc:Url=http://localhost:$((port + i)) --Orleans:SiloPort=$((port + 6000 + i)) \
-    --RateLimit:Roles:hq:PermitsPerSecond=1000000 --RateLimit:Roles:hq:Burst=1000000) >"$logs/silo$i.log" 2>&1 &
+    --RateLimit:Roles:hq:PermitsPerSecond=1000000 --RateLimit:Roles:hq:Burst=1000000 ${RN_SERVER_ARGS:-}) >"$logs/silo$i.log" 2>&1 &
   pids[$i]=$!
   # Up once its gRPC port accepts connections (bounded: 3 minutes).
   for _ in $(seq 1 180); do
