@@ -30,4 +30,20 @@ public sealed class StorageSettingsTests
         Assert.Equal(15, new NpgsqlConnectionStringBuilder(StorageSettings.WithShortConnectTimeout("Host=db;Timeout=15")).Timeout);
         Assert.Equal(7, new NpgsqlConnectionStringBuilder(StorageSettings.WithShortConnectTimeout("Host=db;timeout=7")).Timeout);
     }
+
+    [Fact]
+    public void Each_pool_holds_at_most_forty_connections_unless_the_connection_string_sets_a_size()
+    {
+        // Two pools of Npgsql's default 100 overran PostgreSQL's 100 connections while the demo loaded.
+        var bounded = new NpgsqlConnectionStringBuilder(StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = "postgres",
+            ["ConnectionStrings:RepairNetwork"] = "Host=db;Database=rn;Username=u;Password=p",
+        }).Build()).ConnectionString);
+        Assert.Equal(StorageSettings.DefaultMaxPoolSize, bounded.MaxPoolSize);
+        Assert.True(2 * bounded.MaxPoolSize + 1 < 100);
+
+        Assert.Equal(24, new NpgsqlConnectionStringBuilder(StorageSettings.WithBoundedPool("Host=db;Maximum Pool Size=24")).MaxPoolSize);
+        Assert.Equal(8, new NpgsqlConnectionStringBuilder(StorageSettings.WithBoundedPool("Host=db;maximum pool size=8")).MaxPoolSize);
+    }
 }

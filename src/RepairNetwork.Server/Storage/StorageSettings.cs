@@ -40,7 +40,7 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
             throw new InvalidOperationException($"Storage:Mode is 'postgres' but no connection string is set: set ConnectionStrings:{ConnectionStringName} (environment: ConnectionStrings__{ConnectionStringName}).");
         }
 
-        return new StorageSettings(mode, WithShortConnectTimeout(WithStatementPreparation(connectionString)), configuration.GetValue("Storage:StartupTimeout", TimeSpan.FromMinutes(2)))
+        return new StorageSettings(mode, WithBoundedPool(WithShortConnectTimeout(WithStatementPreparation(connectionString))), configuration.GetValue("Storage:StartupTimeout", TimeSpan.FromMinutes(2)))
         {
             MigrationConnectionString = MigrationConnectionStringFrom(configuration),
             MigrateOnStartup = configuration.GetValue("Storage:MigrateOnStartup", true),
@@ -126,6 +126,32 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
 
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         builder.Timeout = DefaultConnectTimeoutSeconds;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Connections per pool unless the connection string sets "Maximum Pool Size"; Npgsql's default is 100.</summary>
+    public const int DefaultMaxPoolSize = 40;
+
+    /// <summary>
+    /// A bounded pool unless the connection string sets one. A server keeps two pools (grain state and
+    /// the service-event writer) plus one probe connection; with Npgsql's default of 100 each, a burst
+    /// such as the demo load asks PostgreSQL for more connections than its default max_connections
+    /// (100) and gets "remaining connection slots are reserved". Two pools of 40 stay under it.
+    /// </summary>
+    public static string? WithBoundedPool(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Maximum Pool Size") || given.ContainsKey("MaxPoolSize"))
+        {
+            return connectionString;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize };
         return builder.ConnectionString;
     }
 }
