@@ -1,6 +1,7 @@
 using Grpc.Core;
 using RepairNetwork.Contracts.Security;
 using Api = RepairNetwork.Contracts.V1;
+using static RepairNetwork.Server.Tests.Polling;
 
 namespace RepairNetwork.Server.Tests;
 
@@ -257,16 +258,4 @@ public sealed class PartsAwareDispatchTests(ServerFixture server) : IClassFixtur
     }
 
     private static string OrderIdOf(Api.CreateRepairOrderRequest request) => Domain.Orders.RepairRequests.OrderIdFor(request.RequestId);
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 50 && !done(value); i++)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-
-        return value;
-    }
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using RepairNetwork.Contracts.Security;
 using Api = RepairNetwork.Contracts.V1;
+using static RepairNetwork.Server.Tests.Polling;
 
 namespace RepairNetwork.Server.Tests;
 
@@ -130,17 +131,5 @@ public sealed class StockKeyNamespaceTests(ServerFixture server) : IClassFixture
         }
 
         Assert.Equal(skus.Select((sku, i) => (sku, i % 7)), levels.Select(l => (l.Sku, l.OnHand)));
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 50 && !done(value); i++)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-
-        return value;
     }
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using RepairNetwork.Contracts.Security;
 using RepairNetwork.Domain.Orders;
 using Api = RepairNetwork.Contracts.V1;
+using static RepairNetwork.Server.Tests.Polling;
 
 namespace RepairNetwork.Server.Tests;
 
@@ -154,17 +155,5 @@ public sealed class TransferOwnershipTests(ServerFixture server) : IClassFixture
         var error = await Assert.ThrowsAsync<RpcException>(call);
         Assert.Equal(expected, error.StatusCode);
         return error;
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 50 && !done(value); i++)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-
-        return value;
     }
 }
