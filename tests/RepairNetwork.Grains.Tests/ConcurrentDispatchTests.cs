@@ -47,6 +47,24 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_create_whose_caller_has_given_up_stores_nothing_and_its_retry_books_once()
+    {
+        var outlet = await CreateOutlet("GAVE-UP-1", new GeoPoint(-12, 42), capacity: 1);
+        var request = Request("gave-up-key", new GeoPoint(-12.01, 42));
+        var grain = fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor(request.RequestId));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => grain.Create(request, Caller, cancellationToken: new CancellationToken(canceled: true)));
+
+        var missing = await Assert.ThrowsAsync<RepairNetwork.Domain.DomainException>(() => grain.Get());
+        Assert.Equal(RepairNetwork.Domain.DomainErrorKind.NotFound, missing.Kind);
+        Assert.Empty((await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
+
+        var retried = await grain.Create(request, Caller, cancellationToken: CancellationToken.None);
+        Assert.Equal(outlet, retried.Assignment?.OutletId);
+        Assert.Single((await fixture.Grains.GetGrain<IOutletGrain>(outlet).ListJobs(0, 10)).OrderIds);
+    }
+
+    [Fact]
     public async Task A_retried_order_is_booked_once_even_when_retries_race()
     {
         var outlet = await CreateOutlet("RACE-2", new GeoPoint(-10, 40), capacity: 2);
@@ -66,7 +84,7 @@ public sealed class ConcurrentDispatchTests(ClusterFixture fixture) : IClassFixt
     {
         var request = Request("waits-for-an-outlet", new GeoPoint(-20, -60));
         var grain = fixture.Grains.GetGrain<IRepairOrderGrain>(RepairRequests.OrderIdFor(request.RequestId));
-        var waiting = await grain.Create(request, Caller);
+        var waiting = await grain.Create(request, Caller, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(RepairOrderStatus.Unassigned, waiting.Status);
 
         var outlet = await CreateOutlet("LATE-OPENER", new GeoPoint(-20.02, -60), capacity: 5);

@@ -24,7 +24,12 @@ public interface IRepairOrderGrain : IGrainWithStringKey
     /// dispatch that was interrupted); a different request under the same id is ALREADY_EXISTS.
     /// </summary>
     /// <param name="preferredOutletId">An outlet planned ahead (batch routing): offered the job first if it can still take it.</param>
-    Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null);
+    /// <param name="cancellationToken">
+    /// The caller's deadline: a create still queued when its caller gives up is never run, and one
+    /// that started stops before it stores anything. Once the order is stored it is dispatched
+    /// whatever the caller does, so a retry finds it settled.
+    /// </param>
+    Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null, CancellationToken cancellationToken = default);
 
     [ReadOnly]
     Task<RepairOrder> Get();
@@ -165,12 +170,12 @@ public sealed class RepairOrderGrain(
         }
     }
 
-    public async Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null)
+    public async Task<RepairOrder> Create(RepairRequest request, Actor by, string? preferredOutletId = null, CancellationToken cancellationToken = default)
     {
         _preferredOutlet = preferredOutletId;
         try
         {
-            return await CreateAndSettle(request, by);
+            return await CreateAndSettle(request, by, cancellationToken);
         }
         finally
         {
@@ -178,7 +183,7 @@ public sealed class RepairOrderGrain(
         }
     }
 
-    private async Task<RepairOrder> CreateAndSettle(RepairRequest request, Actor by)
+    private async Task<RepairOrder> CreateAndSettle(RepairRequest request, Actor by, CancellationToken cancellationToken)
     {
         if (state.State.Order is { } existing)
         {
@@ -193,6 +198,9 @@ public sealed class RepairOrderGrain(
         await GenuineParts(request.Product, [.. request.RequiredParts.Select(p => p.Sku)], i => $"required_parts[{i}].sku");
         var policy = await GrainFactory.GetGrain<ICategoryPolicyGrain>(request.Product.Category).Get();
         var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow());
+        // The last point where giving up leaves nothing behind: under overload, work whose caller
+        // has gone is dropped here instead of adding a stored order nobody waits for.
+        cancellationToken.ThrowIfCancellationRequested();
         await Commit(order);
         _dispatchingFirstTime = true;
         return await Settle(order);

@@ -223,7 +223,7 @@ public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grai
             RepairOrder order;
             try
             {
-                order = await grains.GetGrain<IRepairOrderGrain>(orderId).Create(input.Order, actor, decision.OutletId);
+                order = await grains.GetGrain<IRepairOrderGrain>(orderId).Create(input.Order, actor, decision.OutletId, ct);
             }
             catch (DomainException ex) when (ex.Kind is DomainErrorKind.AlreadyExists or DomainErrorKind.InvalidArgument)
             {

@@ -29,7 +29,7 @@ public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Op
     {
         var repairRequest = RepairOrderMapping.ToDomain(request);
         var orderId = RepairRequests.OrderIdFor(repairRequest.RequestId);
-        var order = await Order(orderId).Create(repairRequest, Actor(context));
+        var order = await Order(orderId).Create(repairRequest, Actor(context), cancellationToken: context.CancellationToken);
         return new Api.CreateRepairOrderResponse { Order = RepairOrderMapping.ToProto(order) };
     }
 
