@@ -18,6 +18,7 @@ public static class GrainServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IOutletIndex, OutletIndex>();
+        services.AddSingleton<Calendars.IHolidayCalendarCache, Calendars.HolidayCalendarCache>();
         services.AddSingleton<OutletIndexSynchronizer>();
         services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());
         services.AddSingleton<Dispatcher>();

@@ -1,3 +1,4 @@
+using RepairNetwork.Domain.Calendars;
 using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Geo;
@@ -38,6 +39,12 @@ public sealed record OutletProfile
     /// read back (as empty).
     /// </summary>
     [Id(10)] public string Region { get; init; } = string.Empty;
+
+    /// <summary>The outlet's own closures and special hours; outlets stored before they existed read back with none.</summary>
+    [Id(11)] public OutletCalendar Calendar { get; init; } = OutletCalendar.Empty;
+
+    /// <summary>Holiday calendars headquarters assigned to this outlet one by one (those of its region apply too); sorted, distinct.</summary>
+    [Id(12)] public ImmutableArray<string> HolidayCalendarIds { get; init; } = [];
 
     /// <summary>
     /// Checks every field; <paramref name="field"/> prefixes field names in errors (e.g. "outlet").
@@ -101,7 +108,8 @@ public sealed record OutletProfile
         OutletId == other.OutletId && Name == other.Name && Address == other.Address && Phone == other.Phone
         && Location == other.Location && Hours.SameAs(other.Hours) && Modes == other.Modes
         && Capabilities.SequenceEqual(other.Capabilities) && DailyCapacity == other.DailyCapacity
-        && Equals(ServiceArea, other.ServiceArea) && Region == other.Region;
+        && Equals(ServiceArea, other.ServiceArea) && Region == other.Region
+        && Calendar.SameAs(other.Calendar) && HolidayCalendarIds.SequenceEqual(other.HolidayCalendarIds);
 
     /// <summary>
     /// Who may change what: headquarters edits everything; an outlet keeps its own phone and opening
@@ -139,10 +147,11 @@ public sealed record OutletProfile
         Check(current.DailyCapacity == proposed.DailyCapacity, "daily_capacity");
         Check(Equals(current.ServiceArea, proposed.ServiceArea), "service_area_geojson");
         Check(current.Region == proposed.Region, "region");
+        Check(current.HolidayCalendarIds.SequenceEqual(proposed.HolidayCalendarIds), "holiday_calendar_ids");
         if (headquartersOnly.Count > 0)
         {
             throw DomainException.Forbidden(
-                $"an outlet may change only its phone and opening hours (not their time zone); {string.Join(", ", headquartersOnly)} are set by headquarters");
+                $"an outlet may change only its phone, opening hours (not their time zone), closures and special hours; {string.Join(", ", headquartersOnly)} are set by headquarters");
         }
     }
 }

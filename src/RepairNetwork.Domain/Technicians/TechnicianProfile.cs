@@ -1,3 +1,4 @@
+using RepairNetwork.Domain.Calendars;
 using System.Collections.Immutable;
 using Orleans;
 
@@ -38,7 +39,14 @@ public sealed record TechnicianProfile
     /// <summary>One per capability, sorted by capability.</summary>
     [Id(3)] public required ImmutableArray<Certification> Certifications { get; init; }
 
+    /// <summary>Available for work at all; false takes the technician off every shift until set back.</summary>
     [Id(4)] public required bool OnShift { get; init; }
+
+    /// <summary>
+    /// When the technician works: weekly shifts and leave. Technicians stored before schedules existed
+    /// read back with none, which means "whenever the outlet is open".
+    /// </summary>
+    [Id(5)] public TechnicianSchedule Schedule { get; init; } = TechnicianSchedule.WhenOutletOpen;
 
     public static TechnicianProfile Create(string? technicianId, string? outletId, string? displayName, IEnumerable<Certification> certifications, bool onShift, string field)
     {
@@ -75,7 +83,8 @@ public sealed record TechnicianProfile
 
     public bool SameAs(TechnicianProfile other) =>
         TechnicianId == other.TechnicianId && OutletId == other.OutletId && DisplayName == other.DisplayName
-        && OnShift == other.OnShift && SameCertifications(Certifications, other.Certifications);
+        && OnShift == other.OnShift && SameCertifications(Certifications, other.Certifications)
+        && Schedule.Shifts.SequenceEqual(other.Schedule.Shifts) && Schedule.Leave.SequenceEqual(other.Schedule.Leave);
 
     /// <summary>
     /// Who may change what, and the record of who certified: certifications are one of the dispatch
@@ -96,7 +105,7 @@ public sealed record TechnicianProfile
 
             if (!SameCertifications(kept, proposed.Certifications))
             {
-                throw DomainException.Forbidden("certifications are granted by headquarters; an outlet may set a technician's display_name and on_shift");
+                throw DomainException.Forbidden("certifications are granted by headquarters; an outlet may set a technician's display_name, on_shift, shifts and leave");
             }
         }
 
