@@ -1,3 +1,4 @@
+using RepairNetwork.Domain.Calendars;
 using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
@@ -262,8 +263,12 @@ public sealed record RepairOrder
 
     // ---- dispatch -------------------------------------------------------------------------
 
-    /// <summary>Offers the order to the outlet that booked it; the outlet has the acceptance window to answer.</summary>
-    public RepairOrder Offer(Assignment assignment, IEnumerable<PassedOverOutlet> passedOver, DateTimeOffset now)
+    /// <summary>
+    /// Offers the order to the outlet that booked it; the outlet has the acceptance window to answer,
+    /// counted in its open hours (<paramref name="outletTime"/>; null: around the clock). Under a
+    /// business-hours policy the response and completion deadlines are computed on this outlet's hours.
+    /// </summary>
+    public RepairOrder Offer(Assignment assignment, IEnumerable<PassedOverOutlet> passedOver, DateTimeOffset now, BusinessCalendar? outletTime = null)
     {
         if (Status == RepairOrderStatus.Offered && Assignment?.OutletId == assignment.OutletId)
         {
@@ -271,19 +276,37 @@ public sealed record RepairOrder
         }
 
         RequireStatus("offer", RepairOrderStatus.Created, RepairOrderStatus.Unassigned);
+        var answerBy = AnswerBy(now, EffectivePolicy.AcceptanceWindow, outletTime);
         return (this with
         {
             Assignment = assignment,
             PassedOver = [.. passedOver],
             UnassignedReason = string.Empty,
-            OfferExpiresAt = now + EffectivePolicy.AcceptanceWindow,
+            OfferExpiresAt = answerBy,
+            ResponseDueAt = ResponseDeadlineMissed ? ResponseDueAt : DueAt(EffectivePolicy.ResponseWithinFor(Request.Job.Mode), outletTime),
+            CompletionDueAt = CompletionDeadlineMissed ? CompletionDueAt : DueAt(EffectivePolicy.CompletionWithinFor(Request.Job.Mode), outletTime),
         }).Record(Actor.Platform, now, OrderAction.Offered, RepairOrderStatus.Offered,
-            OfferDetail(assignment.OutletId, assignment.DistanceKm, now + EffectivePolicy.AcceptanceWindow), assignment.OutletId);
+            OfferDetail(assignment.OutletId, assignment.DistanceKm, answerBy, outletTime), assignment.OutletId);
     }
 
+    /// <summary>
+    /// When an offer made at <paramref name="offeredAt"/> lapses: the acceptance window counted only
+    /// while the outlet is open, so an offer made after closing waits for the morning (22:30 + 2 h at an
+    /// outlet opening at 09:00 ends at 11:00). Around the clock when the outlet's hours are unknown or it
+    /// does not open within the search horizon (it would not have been offered the job then).
+    /// </summary>
+    public static DateTimeOffset AnswerBy(DateTimeOffset offeredAt, TimeSpan window, BusinessCalendar? outletTime) =>
+        outletTime?.AddOpenTime(offeredAt, window).At ?? offeredAt + window;
+
+    /// <summary>A service-level deadline: from creation, in calendar time or in the outlet's open hours as the policy says.</summary>
+    private DateTimeOffset DueAt(TimeSpan within, BusinessCalendar? outletTime) =>
+        EffectivePolicy.Clock == ServiceClock.BusinessHours && outletTime?.AddOpenTime(CreatedAt, within).At is { } businessDue
+            ? businessDue
+            : CreatedAt + within;
+
     /// <summary>The audit detail of an offer; the outlet's Offered job event carries the same words.</summary>
-    public static string OfferDetail(string outletId, double distanceKm, DateTimeOffset answerBy) =>
-        $"offered to {outletId} at {distanceKm:0.0} km; answer by {answerBy:yyyy-MM-dd HH:mm} UTC";
+    public static string OfferDetail(string outletId, double distanceKm, DateTimeOffset answerBy, BusinessCalendar? outletTime = null) =>
+        $"offered to {outletId} at {distanceKm:0.0} km; answer by {(outletTime is null ? $"{answerBy:yyyy-MM-dd HH:mm} UTC" : outletTime.Describe(answerBy))}";
 
     /// <summary>
     /// No outlet could take it (again). When an outlet had it before (declined, timed out), the job has

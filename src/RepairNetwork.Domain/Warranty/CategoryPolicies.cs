@@ -44,7 +44,8 @@ public static class CategoryPolicies
         TimeSpan complaintResponseWithin,
         TimeSpan loanerThreshold,
         string? loanerSku,
-        string? currency)
+        string? currency,
+        ServiceClock clock = ServiceClock.Calendar)
     {
         Identifiers.RequireCapability(category, "policy.category");
 
@@ -125,6 +126,7 @@ public static class CategoryPolicies
             LoanerThreshold = loanerThreshold,
             LoanerSku = loaner,
             Currency = checkedCurrency,
+            Clock = Enum.IsDefined(clock) ? clock : throw DomainException.Invalid("policy.service_clock", $"must be SERVICE_CLOCK_CALENDAR or SERVICE_CLOCK_BUSINESS_HOURS (got {(int)clock})"),
         };
     }
 

@@ -57,6 +57,12 @@ public sealed record CategoryPolicy
     /// <summary>Incremented by every change headquarters makes.</summary>
     [Id(14)] public long Version { get; init; }
 
+    /// <summary>
+    /// How response and completion times are counted. Policies stored before this existed read back as
+    /// calendar time, the only clock there was.
+    /// </summary>
+    [Id(15)] public ServiceClock Clock { get; init; } = ServiceClock.Calendar;
+
     public TimeSpan ResponseWithinFor(ServiceMode mode) =>
         ModeOverrides.TryGetValue(mode, out var o) && o.ResponseWithin is { } r ? r : ResponseWithin;
 
@@ -77,6 +83,19 @@ public sealed record CategoryPolicy
 
     /// <summary>The brand's standard terms, used for a category headquarters has not configured.</summary>
     public static CategoryPolicy Default(string category) => new() { Category = category };
+}
+
+/// <summary>How service-level times are counted.</summary>
+public enum ServiceClock
+{
+    /// <summary>Around the clock: nights, weekends and holidays count.</summary>
+    Calendar = 0,
+
+    /// <summary>
+    /// Only while the assigned outlet is open (its hours, holidays and closures): a promise is not
+    /// missed while the outlet is shut. Deadlines are computed on the outlet the order is offered to.
+    /// </summary>
+    BusinessHours = 1,
 }
 
 /// <summary>Service-level times for one service mode; null keeps the category's default.</summary>

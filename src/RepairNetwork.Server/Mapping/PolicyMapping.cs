@@ -27,8 +27,15 @@ public static class PolicyMapping
             p.Category, p.WholeUnitMonths, p.MainPartMonths, p.MainPartSkus, p.ReturnDays, p.ExchangeDays,
             Span(p.ResponseWithin, "policy.response_within"), Span(p.CompletionWithin, "policy.completion_within"), overrides,
             Span(p.AcceptanceWindow, "policy.acceptance_window"), Span(p.ComplaintResponseWithin, "policy.complaint_response_within"),
-            Span(p.LoanerThreshold, "policy.loaner_threshold"), p.LoanerSku, p.CurrencyCode);
+            Span(p.LoanerThreshold, "policy.loaner_threshold"), p.LoanerSku, p.CurrencyCode, ToDomain(p.ServiceClock));
     }
+
+    private static ServiceClock ToDomain(Api.ServiceClock clock) => clock switch
+    {
+        Api.ServiceClock.Unspecified or Api.ServiceClock.Calendar => ServiceClock.Calendar,
+        Api.ServiceClock.BusinessHours => ServiceClock.BusinessHours,
+        _ => throw RpcErrors.InvalidArgument("policy.service_clock", $"must be SERVICE_CLOCK_CALENDAR or SERVICE_CLOCK_BUSINESS_HOURS (got {(int)clock})"),
+    };
 
     public static Api.CategoryPolicy ToProto(CategoryPolicy p) => new()
     {
@@ -64,6 +71,7 @@ public static class PolicyMapping
         LoanerSku = p.LoanerSku,
         CurrencyCode = p.Currency,
         Version = p.Version,
+        ServiceClock = p.Clock == ServiceClock.BusinessHours ? Api.ServiceClock.BusinessHours : Api.ServiceClock.Calendar,
     };
 
     public static Api.ServiceEvent ToProto(ServiceEvent e) => new()
