@@ -33,11 +33,13 @@ public sealed class ServiceLevelApiTests(ServerFixture server) : IClassFixture<S
 
         var expected = sent.Clone();
         expected.Version = 1;
+        expected.ServiceClock = Api.ServiceClock.Calendar; // unspecified reads back as what it means
         Assert.Equal(expected, stored);
         Assert.Equal(stored, await Get(category));
 
         var change = stored.Clone();
         change.ResponseWithin = Duration.FromTimeSpan(TimeSpan.FromHours(6));
+        change.ServiceClock = Api.ServiceClock.BusinessHours;
         change.ModeOverrides.Add(new Api.ServiceLevelOverride { ServiceMode = Api.ServiceMode.MailIn, CompletionWithin = Duration.FromTimeSpan(TimeSpan.FromDays(5)) });
         var update = new Api.SetCategoryPolicyRequest { Policy = change, ExpectedVersion = stored.Version };
         var updated = (await server.ServiceLevels.SetCategoryPolicyAsync(update)).Policy;
