@@ -112,7 +112,7 @@ public sealed record ServiceDay
 /// <see cref="MakeUpWorkday.WorksAs"/> weekday) &gt; the weekly hours. An outlet that publishes no weekly
 /// periods is open around the clock on every day the rules above do not close or replace.
 /// </para>
-/// Local times are mapped to instants by <see cref="LocalTimes.ToInstant"/> (gap: when it ends; overlap:
+/// Results are instants with offset zero. Local times are mapped to instants by <see cref="LocalTimes.ToInstant"/> (gap: when it ends; overlap:
 /// first occurrence). Searches forward stop after a bounded number of days and say so.
 /// </summary>
 public sealed class BusinessCalendar
@@ -197,6 +197,7 @@ public sealed class BusinessCalendar
 
     public bool IsOpenAt(DateTimeOffset at)
     {
+        at = at.ToUniversalTime();
         foreach (var interval in Stream(LocalDate(at).AddDays(-1), 3))
         {
             if (interval.End > at)
@@ -211,6 +212,8 @@ public sealed class BusinessCalendar
     /// <summary>The open stretches between two instants, clipped to [from, to), touching periods joined (also across midnight).</summary>
     public ImmutableArray<OpenInterval> OpenIntervals(DateTimeOffset from, DateTimeOffset to)
     {
+        from = from.ToUniversalTime();
+        to = to.ToUniversalTime();
         if (to <= from)
         {
             return [];
@@ -252,6 +255,7 @@ public sealed class BusinessCalendar
     /// <summary>Whether the outlet is open at <paramref name="at"/>, else when it next opens and why it is closed until then.</summary>
     public OpeningInfo NextOpening(DateTimeOffset at, int searchDays = DefaultSearchDays)
     {
+        at = at.ToUniversalTime();
         var first = LocalDate(at).AddDays(-1);
         var days = RequireSearchDays(searchDays) + 2;
         var searchEnd = LocalTimes.ToInstant(Zone, first.AddDays(days), TimeSpan.Zero);
@@ -286,6 +290,7 @@ public sealed class BusinessCalendar
     /// </summary>
     public OpenTimeEnd AddOpenTime(DateTimeOffset start, TimeSpan openTime, int searchDays = DefaultSearchDays)
     {
+        start = start.ToUniversalTime();
         if (openTime < TimeSpan.Zero)
         {
             throw DomainException.Invalid("open_time", $"must not be negative (got {openTime})");
@@ -334,6 +339,7 @@ public sealed class BusinessCalendar
     /// </summary>
     public ServiceDay FindServiceDay(DateTimeOffset now, TimeSpan cutOff, IReadOnlyCollection<TechnicianSchedule>? technicians = null, int searchDays = DefaultSearchDays)
     {
+        now = now.ToUniversalTime();
         if (cutOff < TimeSpan.Zero)
         {
             throw DomainException.Invalid("cut_off", $"must not be negative (got {cutOff})");
