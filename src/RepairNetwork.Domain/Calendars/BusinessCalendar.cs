@@ -197,12 +197,12 @@ public sealed class BusinessCalendar
 
     public bool IsOpenAt(DateTimeOffset at)
     {
-        at = at.ToUniversalTime();
-        foreach (var interval in Stream(LocalDate(at).AddDays(-1), 3))
+        // The local-to-instant mapping never goes backwards, so only the instant's own local day can hold it.
+        foreach (var interval in Intervals(DayOn(LocalDate(at))))
         {
-            if (interval.End > at)
+            if (interval.Contains(at))
             {
-                return interval.Start <= at;
+                return true;
             }
         }
 

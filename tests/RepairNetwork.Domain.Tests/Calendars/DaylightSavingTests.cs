@@ -133,4 +133,29 @@ public sealed class DaylightSavingTests
         // Saturday 17:00 EDT + 2 h = Sunday 10:00 EST.
         Assert.Equal(Utc(11, 7, 15), weekends.AddOpenTime(Utc(11, 6, 21), TimeSpan.FromHours(2)).At);
     }
+
+    [Fact]
+    public void A_change_at_midnight_moves_the_start_of_the_day_and_leaves_no_hole()
+    {
+        // America/Santiago: 2027-09-05 00:00 -04 becomes 01:00 -03 (04:00 UTC); 2027-04-04 00:00 -03 becomes 2027-04-03 23:00 -04 (03:00 UTC).
+        var santiago = Calendar(AroundTheClock("America/Santiago"));
+
+        Assert.Equal([new OpenInterval(Utc(9, 4, 4), Utc(9, 5, 4))], santiago.OpenIntervalsOn(D(9, 4)));
+        Assert.Equal([new OpenInterval(Utc(9, 5, 4), Utc(9, 6, 3))], santiago.OpenIntervalsOn(D(9, 5)));
+        Assert.Equal([new OpenInterval(Utc(4, 3, 3), Utc(4, 4, 4))], santiago.OpenIntervalsOn(D(4, 3)));
+        Assert.Equal(D(9, 5), santiago.LocalDate(Utc(9, 5, 4)));
+        Assert.Equal(D(4, 3), santiago.LocalDate(Utc(4, 4, 3, 30))); // the second 23:30
+    }
+
+    [Fact]
+    public void A_technician_shift_across_the_change_lasts_its_real_length()
+    {
+        var calendar = Calendar(AroundTheClock(NewYork));
+        var early = Shifts(ShiftPeriod.Of(DayOfWeek.Sunday, 1, 4));
+
+        // 01:00 EST (06:00 UTC) to 04:00 EDT (08:00 UTC): two hours worked on the short night.
+        Assert.Equal([new OpenInterval(Utc(3, 14, 6), Utc(3, 14, 8))], early.WorkingIntervalsOn(calendar, D(3, 14)));
+        Assert.True(early.IsWorkingAt(calendar, Utc(3, 14, 7, 30)));
+        Assert.False(early.IsWorkingAt(calendar, Utc(3, 14, 8)));
+    }
 }
