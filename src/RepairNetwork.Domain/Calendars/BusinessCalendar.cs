@@ -283,6 +283,55 @@ public sealed class BusinessCalendar
     }
 
     /// <summary>
+    /// The first instant from <paramref name="at"/> at which the outlet is open and, when
+    /// <paramref name="technicians"/> is given, at least one of them is working (null = the outlet's
+    /// opening alone; empty = never): whether a job can be started before a response deadline. When not
+    /// now, the reason names why, e.g. "closed until 2027-02-13 09:00 (Asia/Shanghai): Spring Festival" or
+    /// "no technician scheduled until 2027-03-04 09:00 (Asia/Shanghai)". <see cref="OpeningInfo.OpenUntil"/>
+    /// is the end of that day's stretch of service.
+    /// </summary>
+    public OpeningInfo NextServiceTime(DateTimeOffset at, IReadOnlyCollection<TechnicianSchedule>? technicians, int searchDays = DefaultSearchDays)
+    {
+        if (technicians is null)
+        {
+            return NextOpening(at, searchDays);
+        }
+
+        at = at.ToUniversalTime();
+        var today = LocalDate(at);
+        for (var i = 0; i < RequireSearchDays(searchDays); i++)
+        {
+            var day = DayOn(today.AddDays(i));
+            var open = LocalTimes.Union(Intervals(day));
+            foreach (var window in LocalTimes.Union(technicians.SelectMany(t => t.WorkingIntervals(this, day, open))))
+            {
+                if (window.End <= at)
+                {
+                    continue;
+                }
+
+                if (window.Start <= at)
+                {
+                    return new OpeningInfo { OpenNow = true, OpensAt = at, OpenUntil = window.End, Reason = string.Empty };
+                }
+
+                var outletOpening = NextOpening(at, i + 1);
+                var reason = outletOpening.OpensAt == window.Start
+                    ? outletOpening.Reason
+                    : $"no technician scheduled until {Describe(window.Start)}";
+                return new OpeningInfo { OpenNow = false, OpensAt = window.Start, Reason = reason };
+            }
+        }
+
+        return new OpeningInfo
+        {
+            OpenNow = false,
+            OpensAt = null,
+            Reason = $"no technician scheduled while open in the {searchDays} days from {Describe(at)}",
+        };
+    }
+
+    /// <summary>
     /// The instant at which <paramref name="openTime"/> of the outlet's open time has passed since
     /// <paramref name="start"/> (e.g. a 2 h acceptance window from 22:30 at an outlet opening at 09:00 ends
     /// at 11:00 the next open day). Time while closed does not count; an amount that ends exactly at closing

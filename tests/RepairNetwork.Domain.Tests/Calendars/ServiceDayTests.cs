@@ -142,4 +142,37 @@ public sealed class ServiceDayTests
         Assert.Equal(D(3, 3), day.Date);
         Assert.StartsWith("today 2027-03-01 (Asia/Shanghai): closed: outlet closure: stocktake", day.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Service_can_start_now_while_open_with_a_technician_working()
+    {
+        var next = ChinaOffice().NextServiceTime(Sh(3, 1, 10), [TechnicianSchedule.WhenOutletOpen]);
+
+        Assert.True(next.OpenNow);
+        Assert.Equal(Sh(3, 1, 18), next.OpenUntil);
+    }
+
+    [Fact]
+    public void Service_cannot_start_before_a_holiday_ends_and_the_reason_names_it()
+    {
+        var calendar = Calendar(EveryDay(), null, HolidayCalendars.ChinaNational2027());
+
+        var next = calendar.NextServiceTime(Sh(2, 6, 10), [TechnicianSchedule.WhenOutletOpen]);
+
+        Assert.False(next.OpenNow);
+        Assert.Equal(Sh(2, 13, 9), next.OpensAt);
+        Assert.Equal("closed until 2027-02-13 09:00 (Asia/Shanghai): Spring Festival", next.Reason);
+    }
+
+    [Fact]
+    public void Service_waits_for_a_technician_when_the_outlet_is_open_without_one()
+    {
+        var thursdays = Shifts(ShiftPeriod.Of(DayOfWeek.Thursday, 10, 18));
+
+        var next = ChinaOffice().NextServiceTime(Sh(3, 1, 10), [thursdays, OnLeave("annual leave", D(3, 1), D(3, 12))]);
+
+        Assert.Equal(Sh(3, 4, 10), next.OpensAt);
+        Assert.Equal("no technician scheduled until 2027-03-04 10:00 (Asia/Shanghai)", next.Reason);
+        Assert.False(ChinaOffice().NextServiceTime(Sh(3, 1, 10), [], searchDays: 30).Found);
+    }
 }
