@@ -89,6 +89,9 @@ public sealed record TechnicianSchedule
         };
     }
 
+    public bool SameAs(TechnicianSchedule other) =>
+        Shifts.AsSpan().SequenceEqual(other.Shifts.AsSpan()) && Leave.AsSpan().SequenceEqual(other.Leave.AsSpan());
+
     public LeavePeriod? LeaveOn(DateOnly date) => CalendarRules.Find(Leave, date, l => l.Dates);
 
     /// <summary>Whether the technician is working at an instant: on shift (or no pattern), not on leave, and the outlet open.</summary>

@@ -37,5 +37,7 @@ public sealed class CalendarSerializationTests
 
         Assert.Equal(schedule.Shifts, back.Shifts);
         Assert.Equal(schedule.Leave, back.Leave);
+        Assert.True(back.SameAs(schedule));
+        Assert.False(back.SameAs(TechnicianSchedule.WhenOutletOpen));
     }
 }
