@@ -112,7 +112,7 @@ public sealed record ServiceDay
 /// <see cref="MakeUpWorkday.WorksAs"/> weekday) &gt; the weekly hours. An outlet that publishes no weekly
 /// periods is open around the clock on every day the rules above do not close or replace.
 /// </para>
-/// Local times are mapped to instants by <see cref="LocalTimes.ToInstant"/> (gap: when it ends; overlap:
+/// Results are instants with offset zero. Local times are mapped to instants by <see cref="LocalTimes.ToInstant"/> (gap: when it ends; overlap:
 /// first occurrence). Searches forward stop after a bounded number of days and say so.
 /// </summary>
 public sealed class BusinessCalendar
@@ -197,11 +197,12 @@ public sealed class BusinessCalendar
 
     public bool IsOpenAt(DateTimeOffset at)
     {
-        foreach (var interval in Stream(LocalDate(at).AddDays(-1), 3))
+        // The local-to-instant mapping never goes backwards, so only the instant's own local day can hold it.
+        foreach (var interval in Intervals(DayOn(LocalDate(at))))
         {
-            if (interval.End > at)
+            if (interval.Contains(at))
             {
-                return interval.Start <= at;
+                return true;
             }
         }
 
@@ -211,6 +212,8 @@ public sealed class BusinessCalendar
     /// <summary>The open stretches between two instants, clipped to [from, to), touching periods joined (also across midnight).</summary>
     public ImmutableArray<OpenInterval> OpenIntervals(DateTimeOffset from, DateTimeOffset to)
     {
+        from = from.ToUniversalTime();
+        to = to.ToUniversalTime();
         if (to <= from)
         {
             return [];
@@ -252,6 +255,7 @@ public sealed class BusinessCalendar
     /// <summary>Whether the outlet is open at <paramref name="at"/>, else when it next opens and why it is closed until then.</summary>
     public OpeningInfo NextOpening(DateTimeOffset at, int searchDays = DefaultSearchDays)
     {
+        at = at.ToUniversalTime();
         var first = LocalDate(at).AddDays(-1);
         var days = RequireSearchDays(searchDays) + 2;
         var searchEnd = LocalTimes.ToInstant(Zone, first.AddDays(days), TimeSpan.Zero);
@@ -279,6 +283,55 @@ public sealed class BusinessCalendar
     }
 
     /// <summary>
+    /// The first instant from <paramref name="at"/> at which the outlet is open and, when
+    /// <paramref name="technicians"/> is given, at least one of them is working (null = the outlet's
+    /// opening alone; empty = never): whether a job can be started before a response deadline. When not
+    /// now, the reason names why, e.g. "closed until 2027-02-13 09:00 (Asia/Shanghai): Spring Festival" or
+    /// "no technician scheduled until 2027-03-04 09:00 (Asia/Shanghai)". <see cref="OpeningInfo.OpenUntil"/>
+    /// is the end of that day's stretch of service.
+    /// </summary>
+    public OpeningInfo NextServiceTime(DateTimeOffset at, IReadOnlyCollection<TechnicianSchedule>? technicians, int searchDays = DefaultSearchDays)
+    {
+        if (technicians is null)
+        {
+            return NextOpening(at, searchDays);
+        }
+
+        at = at.ToUniversalTime();
+        var today = LocalDate(at);
+        for (var i = 0; i < RequireSearchDays(searchDays); i++)
+        {
+            var day = DayOn(today.AddDays(i));
+            var open = LocalTimes.Union(Intervals(day));
+            foreach (var window in LocalTimes.Union(technicians.SelectMany(t => t.WorkingIntervals(this, day, open))))
+            {
+                if (window.End <= at)
+                {
+                    continue;
+                }
+
+                if (window.Start <= at)
+                {
+                    return new OpeningInfo { OpenNow = true, OpensAt = at, OpenUntil = window.End, Reason = string.Empty };
+                }
+
+                var outletOpening = NextOpening(at, i + 1);
+                var reason = outletOpening.OpensAt == window.Start
+                    ? outletOpening.Reason
+                    : $"no technician scheduled until {Describe(window.Start)}";
+                return new OpeningInfo { OpenNow = false, OpensAt = window.Start, Reason = reason };
+            }
+        }
+
+        return new OpeningInfo
+        {
+            OpenNow = false,
+            OpensAt = null,
+            Reason = $"no technician scheduled while open in the {searchDays} days from {Describe(at)}",
+        };
+    }
+
+    /// <summary>
     /// The instant at which <paramref name="openTime"/> of the outlet's open time has passed since
     /// <paramref name="start"/> (e.g. a 2 h acceptance window from 22:30 at an outlet opening at 09:00 ends
     /// at 11:00 the next open day). Time while closed does not count; an amount that ends exactly at closing
@@ -286,6 +339,7 @@ public sealed class BusinessCalendar
     /// </summary>
     public OpenTimeEnd AddOpenTime(DateTimeOffset start, TimeSpan openTime, int searchDays = DefaultSearchDays)
     {
+        start = start.ToUniversalTime();
         if (openTime < TimeSpan.Zero)
         {
             throw DomainException.Invalid("open_time", $"must not be negative (got {openTime})");
@@ -334,6 +388,7 @@ public sealed class BusinessCalendar
     /// </summary>
     public ServiceDay FindServiceDay(DateTimeOffset now, TimeSpan cutOff, IReadOnlyCollection<TechnicianSchedule>? technicians = null, int searchDays = DefaultSearchDays)
     {
+        now = now.ToUniversalTime();
         if (cutOff < TimeSpan.Zero)
         {
             throw DomainException.Invalid("cut_off", $"must not be negative (got {cutOff})");

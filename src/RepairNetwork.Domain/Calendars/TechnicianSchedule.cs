@@ -89,13 +89,16 @@ public sealed record TechnicianSchedule
         };
     }
 
+    public bool SameAs(TechnicianSchedule other) =>
+        Shifts.AsSpan().SequenceEqual(other.Shifts.AsSpan()) && Leave.AsSpan().SequenceEqual(other.Leave.AsSpan());
+
     public LeavePeriod? LeaveOn(DateOnly date) => CalendarRules.Find(Leave, date, l => l.Dates);
 
     /// <summary>Whether the technician is working at an instant: on shift (or no pattern), not on leave, and the outlet open.</summary>
     public bool IsWorkingAt(BusinessCalendar calendar, DateTimeOffset at)
     {
-        var date = calendar.LocalDate(at);
-        return WorkingIntervalsOn(calendar, date.AddDays(-1)).Any(i => i.Contains(at)) || WorkingIntervalsOn(calendar, date).Any(i => i.Contains(at));
+        // Only the instant's own local day can hold it (see LocalTimes).
+        return WorkingIntervalsOn(calendar, calendar.LocalDate(at)).Any(i => i.Contains(at));
     }
 
     /// <summary>Whether the technician works at all on a local date within the outlet's open hours.</summary>
