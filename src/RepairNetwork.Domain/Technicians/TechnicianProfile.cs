@@ -84,7 +84,7 @@ public sealed record TechnicianProfile
     public bool SameAs(TechnicianProfile other) =>
         TechnicianId == other.TechnicianId && OutletId == other.OutletId && DisplayName == other.DisplayName
         && OnShift == other.OnShift && SameCertifications(Certifications, other.Certifications)
-        && Schedule.Shifts.SequenceEqual(other.Schedule.Shifts) && Schedule.Leave.SequenceEqual(other.Schedule.Leave);
+        && Schedule.SameAs(other.Schedule);
 
     /// <summary>
     /// Who may change what, and the record of who certified: certifications are one of the dispatch
