@@ -119,6 +119,21 @@ public sealed class DispatchPlanner(DispatchPolicy policy)
         return DispatchRanking.Rank(index.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(capability), maxDistanceKm), Policy.QualityTieBreakKm);
     }
 
+    /// <summary>
+    /// An outlet chosen ahead (a routing batch's plan) as a candidate for the job: it offers the
+    /// capability and is within the mode's reach; null otherwise. Screening is still the outlet's, when it books.
+    /// </summary>
+    public NearbyOutlet? PlannedCandidate(OutletListing listing, JobRequirement job)
+    {
+        if (!listing.Profile.OffersCapability(job.Capability))
+        {
+            return null;
+        }
+
+        var distance = GreatCircle.DistanceKm(job.CustomerLocation, listing.Profile.Location);
+        return distance <= Reach(job.Mode) ? new NearbyOutlet(listing, distance) : null;
+    }
+
     /// <summary>The ranked candidates within the reach of the job's service mode.</summary>
     public IEnumerable<NearbyOutlet> Ranked(OutletSpatialIndex index, JobRequirement job) => Ranked(index, job, Reach(job.Mode));
 
@@ -128,7 +143,7 @@ public sealed class DispatchPlanner(DispatchPolicy policy)
     /// <see cref="DispatchPolicy.MaxTransferSourcesExamined"/>.
     /// </summary>
     public IEnumerable<NearbyOutlet> TransferSources(OutletSpatialIndex index, OutletListing destination) =>
-        index.Nearest(destination.Profile.Location, l => l.OutletId != destination.OutletId && l.Status != OutletStatus.Closed, Policy.TransferMaxDistanceKm)
+        index.Nearest(destination.Profile.Location, l => l.OutletId != destination.OutletId && DispatchRules.MaySupplyParts(l), Policy.TransferMaxDistanceKm)
             .Take(Policy.MaxTransferSourcesExamined);
 
     /// <summary>

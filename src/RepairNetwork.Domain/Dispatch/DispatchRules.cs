@@ -78,6 +78,9 @@ public static class DispatchRules
     public static Unavailability NoTransferSourceReason(Unavailability shortReason, double transferMaxKm) =>
         Reason(UnavailabilityCode.PartsNotInStock, $"{shortReason.Message}; no outlet within {transferMaxKm:0.#} km can send them");
 
+    /// <summary>Stock can be held at, or sent from, any outlet that is not closed (a paused outlet still has its shelves).</summary>
+    public static bool MaySupplyParts(OutletListing outlet) => outlet.Status != OutletStatus.Closed;
+
     /// <summary>On-site visits reach customers within the radius or inside the service area.</summary>
     public static bool CoversOnSite(OutletProfile profile, GeoPoint customer) =>
         (profile.Modes.OnSiteRadiusKm > 0 && GreatCircle.DistanceKm(profile.Location, customer) <= profile.Modes.OnSiteRadiusKm)

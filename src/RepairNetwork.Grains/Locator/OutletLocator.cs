@@ -156,7 +156,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     public async Task<PartSearchResult> FindPart(GeoPoint location, string sku, int limit, double maxDistanceKm)
     {
         var snapshot = index.Current;
-        using var candidates = snapshot.Nearest(location, l => l.Status != OutletStatus.Closed, maxDistanceKm).GetEnumerator();
+        using var candidates = snapshot.Nearest(location, DispatchRules.MaySupplyParts, maxDistanceKm).GetEnumerator();
         var found = ImmutableArray.CreateBuilder<PartAtOutlet>();
         var batch = new List<NearbyOutlet>(PartSearchBatch);
         var examined = 0;

@@ -134,7 +134,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             await grains.GetGrain<IOutletGrain>(kept.Listing.OutletId).ReleaseBooking(orderId);
         }
 
-        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, maxKm, offer) is { } planned)
+        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, offer) is { } planned)
         {
             return new DispatchOutcome(planned, [], string.Empty);
         }
@@ -293,15 +293,9 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 OrderRevision = offer.OrderRevision,
             };
 
-    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, double maxKm, OfferNotice? offer)
+    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, OfferNotice? offer)
     {
-        if (index.Current.Find(outletId) is not { } listing || !listing.Profile.OffersCapability(job.Capability))
-        {
-            return null;
-        }
-
-        var distance = GreatCircle.DistanceKm(job.CustomerLocation, listing.Profile.Location);
-        if (distance > maxKm)
+        if (index.Current.Find(outletId) is not { } listing || planner.PlannedCandidate(listing, job) is not { DistanceKm: var distance })
         {
             return null;
         }
