@@ -36,7 +36,7 @@ public sealed class DispatchPlannerTests
     {
         var outlet = Outlet("all-wrong", 0, 1, status: OutletStatus.Paused, certified: false);
 
-        var screening = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 10), Job());
+        var screening = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 10), Job(), Now);
 
         Assert.False(screening.CanTakeJob);
         Assert.Equal(
@@ -58,7 +58,7 @@ public sealed class DispatchPlannerTests
             UpdatedAt = Now,
         };
 
-        var screening = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 12), Job(ServiceMode.OnSite, Destination(Shanghai, 90, 20)));
+        var screening = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 12), Job(ServiceMode.OnSite, Destination(Shanghai, 90, 20)), Now);
 
         Assert.Equal([UnavailabilityCode.OutletClosed, UnavailabilityCode.OutsideOnSiteArea, UnavailabilityCode.CapacityFullToday], screening.Reasons.Select(r => r.Code));
     }
@@ -68,8 +68,8 @@ public sealed class DispatchPlannerTests
     {
         var outlet = Outlet("room", 0, 1);
 
-        var oneLeft = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 9), Job());
-        var full = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 10), Job());
+        var oneLeft = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 9), Job(), Now);
+        var full = DispatchPlanner.Screen(new OutletInputs(outlet, Today, Booked: 10), Job(), Now);
 
         Assert.True(oneLeft.CanTakeJob);
         Assert.Equal(1, oneLeft.CapacityLeft);
@@ -82,8 +82,8 @@ public sealed class DispatchPlannerTests
         var fullToday = Outlet("hinted", 0, 1, fullOn: Today);
         var fullYesterday = Outlet("hinted", 0, 1, fullOn: Today.AddDays(-1));
 
-        Assert.Equal([UnavailabilityCode.CapacityFullToday], DispatchPlanner.Screen(OutletInputs.At(fullToday, Now), Job()).Reasons.Select(r => r.Code));
-        Assert.True(DispatchPlanner.Screen(OutletInputs.At(fullYesterday, Now), Job()).CanTakeJob);
+        Assert.Equal([UnavailabilityCode.CapacityFullToday], DispatchPlanner.Screen(OutletInputs.At(fullToday, Now), Job(), Now).Reasons.Select(r => r.Code));
+        Assert.True(DispatchPlanner.Screen(OutletInputs.At(fullYesterday, Now), Job(), Now).CanTakeJob);
         Assert.False(DispatchPlanner.MayHaveRoom(OutletInputs.At(fullToday, Now)));
         Assert.True(DispatchPlanner.PassesStandingRules(OutletInputs.At(fullToday, Now), Job()));
     }
@@ -95,6 +95,20 @@ public sealed class DispatchPlannerTests
         var inputs = OutletInputs.At(Outlet("local", 0, 1), new DateTimeOffset(2026, 11, 17, 23, 30, 0, TimeSpan.Zero));
 
         Assert.Equal(Today, inputs.LocalDay);
+    }
+
+    [Fact]
+    public void Screening_says_whether_the_outlet_is_open_but_opening_hours_do_not_refuse_a_job_yet()
+    {
+        var outlet = Outlet("hours", 0, 1);
+        var evening = new DateTimeOffset(2026, 11, 18, 14, 0, 0, TimeSpan.Zero); // 22:00 in Shanghai, after 18:00 closing
+
+        var atNoon = DispatchPlanner.Screen(OutletInputs.At(outlet, Now), Job(), Now);
+        var atNight = DispatchPlanner.Screen(OutletInputs.At(outlet, evening), Job(), evening);
+
+        Assert.True(atNoon.OpenNow);
+        Assert.False(atNight.OpenNow);
+        Assert.True(atNight.CanTakeJob);
     }
 
     [Fact]

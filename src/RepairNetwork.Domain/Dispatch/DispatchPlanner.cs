@@ -41,8 +41,10 @@ public sealed record DispatchPolicy
 /// <summary>
 /// What the planner is told about one outlet besides its listing: its local day at the planning time
 /// and the jobs booked on it, when the asker knows (the outlet itself, a capacity hint); unknown
-/// falls back to the listing's full-on hint. Per-outlet inputs of future rules (its calendar) belong
-/// here, so that a new rule is one more field and one more check in <see cref="DispatchPlanner.Screen"/>.
+/// falls back to the listing's full-on hint. Per-outlet inputs of future rules belong here (an
+/// outlet's calendar: open hours, closures, technician shifts), so that such a rule ("can it respond
+/// before the deadline", "its service day") is one more field and one more check in
+/// <see cref="DispatchPlanner.Screen"/>, which already has the time.
 /// </summary>
 public readonly record struct OutletInputs(OutletListing Listing, DateOnly LocalDay, int? Booked = null)
 {
@@ -53,8 +55,11 @@ public readonly record struct OutletInputs(OutletListing Listing, DateOnly Local
     public int BookedOrHinted => Booked ?? (Listing.FullOn == LocalDay ? Listing.Profile.DailyCapacity : 0);
 }
 
-/// <summary>An outlet's answer to one job: every rule it fails (all of them, empty when it can take the job) and the room it has left.</summary>
-public readonly record struct Screening(ImmutableArray<Unavailability> Reasons, int CapacityLeft, DateOnly LocalDay)
+/// <summary>
+/// An outlet's answer to one job at one time: every rule it fails (all of them, empty when it can
+/// take the job), the room it has left on its local day, and whether it is within its opening hours.
+/// </summary>
+public readonly record struct Screening(ImmutableArray<Unavailability> Reasons, int CapacityLeft, DateOnly LocalDay, bool OpenNow)
 {
     public bool CanTakeJob => Reasons.IsEmpty;
 }
@@ -82,11 +87,11 @@ public sealed class DispatchPlanner(DispatchPolicy policy)
     };
 
     /// <summary>
-    /// Every rule for one outlet and job: the standing rules (status, mode and reach of the outlet's
-    /// on-site service, capability, certified technician on shift on the local day) and capacity on
-    /// that day. All failures are reported, not just the first.
+    /// Every rule for one outlet and job at <paramref name="now"/>: the standing rules (status, mode
+    /// and reach of the outlet's on-site service, capability, certified technician on shift on the
+    /// local day) and capacity on that day. All failures are reported, not just the first.
     /// </summary>
-    public static Screening Screen(in OutletInputs outlet, JobRequirement job)
+    public static Screening Screen(in OutletInputs outlet, JobRequirement job, DateTimeOffset now)
     {
         var listing = outlet.Listing;
         var capacity = listing.Profile.DailyCapacity;
@@ -97,7 +102,7 @@ public sealed class DispatchPlanner(DispatchPolicy policy)
             reasons = reasons.Add(full);
         }
 
-        return new Screening(reasons, DispatchRules.CapacityLeft(booked, capacity), outlet.LocalDay);
+        return new Screening(reasons, DispatchRules.CapacityLeft(booked, capacity), outlet.LocalDay, listing.Profile.Hours.IsOpenAt(now));
     }
 
     /// <summary>Whether the outlet passes every rule but capacity (the lower bound of batch routing ignores capacity).</summary>

@@ -77,7 +77,7 @@ public static class RouteCandidates
                 {
                     OutletId = refused.Listing.OutletId,
                     DistanceKm = refused.DistanceKm,
-                    Reasons = DispatchPlanner.Screen(OutletInputs.At(refused.Listing, now), job).Reasons,
+                    Reasons = DispatchPlanner.Screen(OutletInputs.At(refused.Listing, now), job, now).Reasons,
                 })
                 : DispatchExplanation.Unassigned(job, maxDistanceKm, 0, null);
         return new RoutingJob(priority, found.ToImmutable(), reason)

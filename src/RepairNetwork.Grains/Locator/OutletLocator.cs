@@ -105,7 +105,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
                     continue;
                 }
 
-                if (DispatchPlanner.Screen(OutletInputs.At(candidate.Listing, now), job).CanTakeJob)
+                if (DispatchPlanner.Screen(OutletInputs.At(candidate.Listing, now), job, now).CanTakeJob)
                 {
                     round.Add((candidate, null));
                     unconfirmed.Add(candidate);

@@ -153,7 +153,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 break;
             }
 
-            var reasons = DispatchPlanner.Screen(OutletInputs.At(listing, now), job).Reasons;
+            var reasons = DispatchPlanner.Screen(OutletInputs.At(listing, now), job, now).Reasons;
             if (reasons.IsEmpty && !parts.IsEmpty && await Shortfall(listing.OutletId, parts) is { } shortReason)
             {
                 // Capable but short of parts: a candidate for a transfer once no outlet has them.

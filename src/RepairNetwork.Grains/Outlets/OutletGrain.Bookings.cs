@@ -39,9 +39,10 @@ public sealed partial class OutletGrain
             return new BookingResult { Booked = true, LocalDate = bookedDay, Reasons = [], Listing = listing };
         }
 
-        var inputs = Inputs(listing, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var inputs = Inputs(listing, now);
         var (today, booked) = (inputs.LocalDay, inputs.Booked!.Value);
-        var screening = DispatchPlanner.Screen(inputs, job);
+        var screening = DispatchPlanner.Screen(inputs, job, now);
         if (!screening.CanTakeJob)
         {
             return new BookingResult { Booked = false, LocalDate = today, Reasons = screening.Reasons, Listing = listing };

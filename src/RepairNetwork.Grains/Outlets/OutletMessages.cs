@@ -88,13 +88,13 @@ public sealed record OutletAvailability
     /// </summary>
     public static OutletAvailability Evaluate(in OutletInputs outlet, JobRequirement job, DateTimeOffset now, CapacityHint? hint)
     {
-        var screening = DispatchPlanner.Screen(outlet, job);
+        var screening = DispatchPlanner.Screen(outlet, job, now);
         return new OutletAvailability
         {
             Listing = outlet.Listing,
             Reasons = screening.Reasons,
             CapacityLeftToday = screening.CapacityLeft,
-            OpenNow = outlet.Listing.Profile.Hours.IsOpenAt(now),
+            OpenNow = screening.OpenNow,
             Hint = hint,
         };
     }
