@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Outlets;

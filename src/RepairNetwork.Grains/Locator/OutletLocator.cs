@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
-using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;

@@ -1,11 +1,8 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
-using RepairNetwork.Domain.Geo;
 using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
-using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;

@@ -1,14 +1,6 @@
-using System.Collections.Immutable;
-using Microsoft.Extensions.Options;
 using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using RepairNetwork.Domain;
 using RepairNetwork.Domain.Dispatch;
-using RepairNetwork.Domain.Outlets;
-using RepairNetwork.Domain.Technicians;
 using RepairNetwork.Grains.Directory;
-using RepairNetwork.Grains.Orders;
 
 namespace RepairNetwork.Grains.Outlets;
 
