@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Locator;
 using RepairNetwork.Grains.Orders;
@@ -21,6 +23,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<Calendars.IHolidayCalendarCache, Calendars.HolidayCalendarCache>();
         services.AddSingleton<OutletIndexSynchronizer>();
         services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());
+        // The one dispatch planner of the silo: lookups, dispatch, batch routing and outlets all ask it.
+        services.AddSingleton(sp => new DispatchPlanner(sp.GetRequiredService<IOptions<DispatchOptions>>().Value.ToPolicy()));
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<OutletLocator>();
         services.AddSingleton<Dispatch.BatchPlanner>();

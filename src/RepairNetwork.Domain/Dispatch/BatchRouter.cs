@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RepairNetwork.Domain.Geo;
+using RepairNetwork.Domain.Orders;
 
 namespace RepairNetwork.Domain.Dispatch;
 
@@ -205,12 +206,12 @@ public static class BatchRouter
         if (job.Candidates.IsEmpty)
         {
             return new RouteDecision(null, 0, job.AllFull ? RouteFailureCode.CapacityFull : RouteFailureCode.NoCapableOutlet,
-                job.NoCandidateReason.Length > 0 ? job.NoCandidateReason : job.AllFull ? "every capable outlet within reach is full today" : "no capable outlet within reach");
+                job.NoCandidateReason.Length > 0 ? job.NoCandidateReason : DispatchExplanation.NoCandidate(job.AllFull));
         }
 
         var nearest = job.Candidates[0];
         return new RouteDecision(null, 0, RouteFailureCode.CapacityFull,
-            $"all {job.Candidates.Length} capable outlets considered are full today; nearest: {nearest.OutletId} at {nearest.DistanceKm:0.0} km");
+            DispatchExplanation.AllFull(job.Candidates.Length, "capable outlets considered", nearest.OutletId, nearest.DistanceKm));
     }
 
     /// <summary>Outlets as dense indices, with the capacity each has left.</summary>

@@ -8,7 +8,8 @@ namespace RepairNetwork.Domain.Dispatch;
 /// <summary>
 /// The rules that make an outlet capable of a job: open, offers the service mode (on-site only
 /// within its radius or service area), offers the capability, has an on-shift technician certified
-/// on the outlet's local day, and has capacity left that day.
+/// on the outlet's local day, and has capacity left that day. Each rule and its words, once;
+/// <see cref="DispatchPlanner"/> decides with them.
 /// </summary>
 public static class DispatchRules
 {
@@ -57,9 +58,15 @@ public static class DispatchRules
 
     /// <summary>The capacity rule for the outlet's local day.</summary>
     public static Unavailability? CapacityReason(int bookedOnDay, int dailyCapacity, DateOnly localDay) =>
-        bookedOnDay >= dailyCapacity
+        IsFull(bookedOnDay, dailyCapacity)
             ? Reason(UnavailabilityCode.CapacityFullToday, $"all {dailyCapacity} jobs of {localDay:yyyy-MM-dd} are booked")
             : null;
+
+    /// <summary>An outlet is full on a day once its bookings that day reach its daily capacity.</summary>
+    public static bool IsFull(int bookedOnDay, int dailyCapacity) => bookedOnDay >= dailyCapacity;
+
+    /// <summary>Jobs the outlet can still take on the day (never below zero: capacity may be lowered below the bookings).</summary>
+    public static int CapacityLeft(int bookedOnDay, int dailyCapacity) => Math.Max(0, dailyCapacity - bookedOnDay);
 
     /// <summary>Why an outlet cannot hold a job's parts from its own stock: each SKU short, with the numbers.</summary>
     public static Unavailability PartsShortReason(IEnumerable<PartShortfall> shortfalls) =>
@@ -70,6 +77,9 @@ public static class DispatchRules
     /// <summary>Why an outlet short of parts was not chosen with a transfer either.</summary>
     public static Unavailability NoTransferSourceReason(Unavailability shortReason, double transferMaxKm) =>
         Reason(UnavailabilityCode.PartsNotInStock, $"{shortReason.Message}; no outlet within {transferMaxKm:0.#} km can send them");
+
+    /// <summary>Stock can be held at, or sent from, any outlet that is not closed (a paused outlet still has its shelves).</summary>
+    public static bool MaySupplyParts(OutletListing outlet) => outlet.Status != OutletStatus.Closed;
 
     /// <summary>On-site visits reach customers within the radius or inside the service area.</summary>
     public static bool CoversOnSite(OutletProfile profile, GeoPoint customer) =>

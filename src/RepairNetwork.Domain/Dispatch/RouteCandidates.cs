@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
+using RepairNetwork.Domain.Orders;
 
 namespace RepairNetwork.Domain.Dispatch;
 
 /// <summary>
-/// The outlets a batch may route a job to: the nearest ones in the index that pass every standing
-/// rule on their local date and have room, nearest first. Capacity itself comes from the outlets
-/// (through <c>hasRoom</c>), not from here.
+/// The outlets a batch may route a job to: those that pass every standing rule on their local date
+/// and have room, in the planner's order (as dispatch would try them). Capacity itself comes from the
+/// outlets (through <c>hasRoom</c>), not from here.
 /// </summary>
 public static class RouteCandidates
 {
@@ -16,9 +17,10 @@ public static class RouteCandidates
     /// </summary>
     /// <param name="standing">
     /// Whether an outlet passes every standing rule for this job (capacity aside); by default
-    /// <see cref="DispatchRules.StandingReasons"/> on the outlet's local date. A batch passes a cached one.
+    /// <see cref="DispatchPlanner.PassesStandingRules"/> on the outlet's local date. A batch passes a cached one.
     /// </param>
     /// <param name="hasRoom">Whether an outlet may still have capacity; by default, unless the index knows it is full today.</param>
+    /// <param name="planner">Whose order the candidates come in; the default policy's when not given.</param>
     public static RoutingJob Find(
         OutletSpatialIndex index,
         JobRequirement job,
@@ -28,25 +30,30 @@ public static class RouteCandidates
         int take,
         int maxCapable,
         Func<OutletListing, bool>? standing = null,
-        Func<OutletListing, bool>? hasRoom = null)
+        Func<OutletListing, bool>? hasRoom = null,
+        DispatchPlanner? planner = null)
     {
-        standing ??= listing => DispatchRules.StandingReasons(listing, job, listing.Profile.Hours.LocalDate(now)).IsEmpty;
-        hasRoom ??= listing => listing.FullOn != listing.Profile.Hours.LocalDate(now);
+        planner ??= DispatchPlanner.Default;
+        standing ??= listing => DispatchPlanner.PassesStandingRules(OutletInputs.At(listing, now), job);
+        hasRoom ??= listing => DispatchPlanner.MayHaveRoom(OutletInputs.At(listing, now));
         var found = ImmutableArray.CreateBuilder<RouteCandidate>(take);
         var capable = 0;
+        var examined = 0;
         NearbyOutlet? firstRefused = null;
         NearbyOutlet? firstFull = null;
         double? nearestCapable = null;
-        foreach (var nearby in index.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxDistanceKm))
+        foreach (var nearby in planner.Ranked(index, job, maxDistanceKm))
         {
             var listing = nearby.Listing;
+            examined++;
             if (!standing(listing))
             {
                 firstRefused ??= nearby;
                 continue;
             }
 
-            nearestCapable ??= nearby.DistanceKm;
+            // The ranking may put a better outlet ahead of a slightly nearer one: the bound is the least distance.
+            nearestCapable = Math.Min(nearestCapable ?? double.MaxValue, nearby.DistanceKm);
             if (hasRoom(listing))
             {
                 found.Add(new RouteCandidate(listing.OutletId, nearby.DistanceKm));
@@ -64,10 +71,15 @@ public static class RouteCandidates
 
         var reason = found.Count > 0 ? string.Empty
             : firstFull is { } full
-                ? $"all {capable} nearest capable outlets within {maxDistanceKm:0} km are full today; nearest: {full.Listing.OutletId} at {full.DistanceKm:0.0} km"
+                ? DispatchExplanation.AllFull(capable, $"nearest capable outlets within {maxDistanceKm:0} km", full.Listing.OutletId, full.DistanceKm)
             : firstRefused is { } refused
-                ? $"no outlet offering {job.Capability} within {maxDistanceKm:0} km can take the job; nearest: {refused.Listing.OutletId} at {refused.DistanceKm:0.0} km ({string.Join("; ", DispatchRules.StandingReasons(refused.Listing, job, refused.Listing.Profile.Hours.LocalDate(now)).Select(r => r.Message))})"
-                : $"no outlet offering {job.Capability} ({DispatchRules.Describe(job.Mode)}) within {maxDistanceKm:0} km";
+                ? DispatchExplanation.Unassigned(job, maxDistanceKm, examined, new PassedOverOutlet
+                {
+                    OutletId = refused.Listing.OutletId,
+                    DistanceKm = refused.DistanceKm,
+                    Reasons = DispatchPlanner.Screen(OutletInputs.At(refused.Listing, now), job, now).Reasons,
+                })
+                : DispatchExplanation.Unassigned(job, maxDistanceKm, 0, null);
         return new RoutingJob(priority, found.ToImmutable(), reason)
         {
             NearestCapableKm = nearestCapable,

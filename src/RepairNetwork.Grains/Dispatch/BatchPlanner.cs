@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Outlets;
@@ -31,13 +30,13 @@ public sealed record WindowPlan(PlannedJob[] Jobs, IReadOnlyDictionary<string, i
 }
 
 /// <summary>
-/// Plans a window of a routing batch: candidates from this silo's outlet index (every standing rule,
-/// no grain call), capacity left today read live from each involved outlet grain (in bounded parallel
-/// batches, once per window), then <see cref="BatchRouter"/> per priority class. A job whose
-/// candidates are all full is tried on the next nearest ones, up to
-/// <see cref="DispatchOptions.MaxOutletsExamined"/> in all, as dispatch would.
+/// Plans a window of a routing batch: candidates from this silo's outlet index in the planner's order
+/// and screened by its standing rules (no grain call), capacity left today read live from each
+/// involved outlet grain (in bounded parallel batches, once per window), then
+/// <see cref="BatchRouter"/> per priority class. A job whose candidates are all full is tried on the
+/// next ones, up to <see cref="DispatchPolicy.MaxOutletsExamined"/> in all, as dispatch would.
 /// </summary>
-public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeProvider clock, IOptions<DispatchOptions> options)
+public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner)
 {
     /// <summary>Outlet grains asked for their load at once.</summary>
     public const int LoadReadParallelism = 64;
@@ -48,14 +47,13 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
     /// <param name="taken">Capacity already used per outlet by earlier windows that booked nothing (dry runs); subtracted from live capacity.</param>
     public async Task<WindowPlan> Plan(IReadOnlyList<BatchJob> jobs, int candidatesPerJob, IReadOnlyDictionary<string, int> taken)
     {
-        var settings = options.Value;
         // A compact copy of this silo's index for the window: every outlet in the tree, none in the
         // small overlay of recent changes, which every search scans in full. Thousands of searches
         // per window make the rebuild (milliseconds) worth it.
         var live = index.Current;
         var snapshot = live.Count >= OutletSpatialIndex.RebuildThreshold ? OutletSpatialIndex.Empty.With(live.InIdOrder(null)) : live;
         var now = clock.GetUtcNow();
-        var maxCapable = settings.MaxOutletsExamined;
+        var maxCapable = planner.Policy.MaxOutletsExamined;
         var finding = new Stopwatch();
         var reading = new Stopwatch();
         var assigning = new Stopwatch();
@@ -67,12 +65,12 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
         var standingCache = new ConcurrentDictionary<(string OutletId, string Capability, ServiceMode Mode), bool>();
         DateOnly LocalDay(OutletListing listing) => localDays.GetOrAdd(listing, l => l.Profile.Hours.LocalDate(now));
         bool Standing(OutletListing listing, JobRequirement job) => job.Mode == ServiceMode.OnSite
-            ? DispatchRules.StandingReasons(listing, job, LocalDay(listing)).IsEmpty
-            : standingCache.GetOrAdd((listing.OutletId, job.Capability, job.Mode), _ => DispatchRules.StandingReasons(listing, job, LocalDay(listing)).IsEmpty);
+            ? DispatchPlanner.PassesStandingRules(new OutletInputs(listing, LocalDay(listing)), job)
+            : standingCache.GetOrAdd((listing.OutletId, job.Capability, job.Mode), _ => DispatchPlanner.PassesStandingRules(new OutletInputs(listing, LocalDay(listing)), job));
 
         var capacity = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var capacityBefore = new Dictionary<string, int>(StringComparer.Ordinal);
-        bool HasRoom(OutletListing listing) => capacity.TryGetValue(listing.OutletId, out var left) ? left > 0 : listing.FullOn != LocalDay(listing);
+        bool HasRoom(OutletListing listing) => capacity.TryGetValue(listing.OutletId, out var left) ? left > 0 : DispatchPlanner.MayHaveRoom(new OutletInputs(listing, LocalDay(listing)));
 
         RoutingJob[] Find(IReadOnlyList<int> which, int take)
         {
@@ -81,7 +79,7 @@ public sealed class BatchPlanner(IOutletIndex index, IGrainFactory grains, TimeP
             Parallel.For(0, which.Count, i =>
             {
                 var (job, priority) = jobs[which[i]];
-                found[i] = RouteCandidates.Find(snapshot, job, priority, now, settings.MaxDistanceKm(job.Mode), take, maxCapable, l => Standing(l, job), HasRoom);
+                found[i] = RouteCandidates.Find(snapshot, job, priority, now, planner.Reach(job.Mode), take, maxCapable, l => Standing(l, job), HasRoom, planner);
             });
             finding.Stop();
             return found;

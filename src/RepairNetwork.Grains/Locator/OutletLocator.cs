@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
-using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
@@ -22,13 +21,14 @@ public sealed record PartAtOutlet(OutletListing Listing, double DistanceKm, int 
 public sealed record PartSearchResult(ImmutableArray<PartAtOutlet> Outlets, int Examined, bool Bounded, long IndexVersion);
 
 /// <summary>
-/// Answers "nearest service points" from this silo's index alone: the outlets' standing rules from
-/// their listings, capacity left today from the capacity hints the outlets publish after every
+/// Answers "nearest service points" from this silo's index alone, in the order dispatch would try
+/// them and screened as dispatch screens them (<see cref="DispatchPlanner"/>): the outlets' standing
+/// rules from their listings, capacity left today from the capacity hints the outlets publish after every
 /// booking and release. Only an outlet whose hint this silo does not have (not yet heard from since
 /// this silo or the outlet's directory shard started) is asked for its live state. Dispatch does not
 /// rely on this: the outlet re-checks every rule when it books.
 /// </summary>
-public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock)
+public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner)
 {
     /// <summary>Bounds the work of an available-only search in a network where most outlets are busy.</summary>
     public const int MaxExaminedForAvailableOnly = 200;
@@ -37,8 +37,8 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     {
         var snapshot = index.Current;
         var now = clock.GetUtcNow();
-        var capability = job.Capability;
-        var nearest = snapshot.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(capability), maxDistanceKm);
+        // The caller's distance bound, but dispatch's order: the first outlet that can take the job is where it would go.
+        var nearest = planner.Ranked(snapshot, job, maxDistanceKm);
         if (!availableOnly)
         {
             var answers = new LocatedOutlet[limit];
@@ -104,8 +104,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
                     continue;
                 }
 
-                var today = candidate.Listing.Profile.Hours.LocalDate(now);
-                if (DispatchRules.StandingReasons(candidate.Listing, job, today).IsEmpty && candidate.Listing.FullOn != today)
+                if (DispatchPlanner.Screen(OutletInputs.At(candidate.Listing, now), job, now).CanTakeJob)
                 {
                     round.Add((candidate, null));
                     unconfirmed.Add(candidate);
@@ -138,7 +137,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
 
         var today = listing.Profile.Hours.LocalDate(now);
         return hint.BookedOn(today) is { } booked
-            ? new LocatedOutlet(OutletAvailability.Evaluate(listing, job, now, today, booked, null), candidate.DistanceKm)
+            ? new LocatedOutlet(OutletAvailability.Evaluate(new OutletInputs(listing, today, booked), job, now, null), candidate.DistanceKm)
             : null;
     }
 
@@ -156,7 +155,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     public async Task<PartSearchResult> FindPart(GeoPoint location, string sku, int limit, double maxDistanceKm)
     {
         var snapshot = index.Current;
-        using var candidates = snapshot.Nearest(location, l => l.Status != OutletStatus.Closed, maxDistanceKm).GetEnumerator();
+        using var candidates = snapshot.Nearest(location, DispatchRules.MaySupplyParts, maxDistanceKm).GetEnumerator();
         var found = ImmutableArray.CreateBuilder<PartAtOutlet>();
         var batch = new List<NearbyOutlet>(PartSearchBatch);
         var examined = 0;

@@ -1,42 +1,40 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Options;
 using Orleans;
 using RepairNetwork.Domain.Dispatch;
-using RepairNetwork.Domain.Geo;
 using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
-using RepairNetwork.Domain.Outlets;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
 
 namespace RepairNetwork.Grains.Orders;
 
+/// <summary>The <c>Dispatch</c> configuration: the planner's policy (defaults in <see cref="DispatchPolicy"/>) and the grains' timing.</summary>
 public sealed class DispatchOptions
 {
     /// <summary>Farthest a carry-in customer is sent, in km.</summary>
-    public double CarryInMaxDistanceKm { get; set; } = 200;
+    public double CarryInMaxDistanceKm { get; set; } = DispatchPolicy.Default.CarryInReachKm;
 
     /// <summary>Farthest outlet considered for on-site visits (each outlet's own radius or area still applies).</summary>
-    public double OnSiteMaxDistanceKm { get; set; } = ServiceModes.MaxOnSiteRadiusKm;
+    public double OnSiteMaxDistanceKm { get; set; } = DispatchPolicy.Default.OnSiteReachKm;
 
     /// <summary>Farthest mail-in outlet; the whole earth by default, since parcels travel.</summary>
-    public double MailInMaxDistanceKm { get; set; } = GreatCircle.MaxDistanceKm;
+    public double MailInMaxDistanceKm { get; set; } = DispatchPolicy.Default.MailInReachKm;
 
     /// <summary>Outlets examined per order before it is left unassigned; bounds work per dispatch.</summary>
-    public int MaxOutletsExamined { get; set; } = 50;
+    public int MaxOutletsExamined { get; set; } = DispatchPolicy.Default.MaxOutletsExamined;
 
     /// <summary>How often an order no outlet could take is dispatched again (a durable reminder).</summary>
     public TimeSpan UnassignedRetryPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Passed-over outlets kept on an order, nearest first.</summary>
-    public int MaxPassedOverRecorded { get; set; } = 20;
+    /// <summary>Passed-over outlets kept on an order, in the order dispatch tried them.</summary>
+    public int MaxPassedOverRecorded { get; set; } = DispatchPolicy.Default.MaxPassedOverRecorded;
 
     /// <summary>
     /// How many km of distance an outlet's service quality (rating, on-time rate) may make up. The
     /// best outlet can overtake a worse one at most this much nearer; 0 ranks by distance alone.
     /// </summary>
-    public double QualityTieBreakKm { get; set; } = 1.0;
+    public double QualityTieBreakKm { get; set; } = DispatchPolicy.Default.QualityTieBreakKm;
 
     /// <summary>
     /// How often a due service-level reminder repeats until the order acts on it; each order's
@@ -48,19 +46,25 @@ public sealed class DispatchOptions
     /// Farthest a sibling outlet may be from the chosen outlet to send it parts by transfer, in km.
     /// A job whose parts no capable outlet holds goes to the nearest one a sibling this close can supply.
     /// </summary>
-    public double TransferMaxDistanceKm { get; set; } = 50;
+    public double TransferMaxDistanceKm { get; set; } = DispatchPolicy.Default.TransferMaxDistanceKm;
 
-    /// <summary>Capable outlets short of parts tried as transfer destinations, nearest first.</summary>
-    public int MaxTransferDestinations { get; set; } = 5;
+    /// <summary>Capable outlets short of parts tried as transfer destinations, in ranking order.</summary>
+    public int MaxTransferDestinations { get; set; } = DispatchPolicy.Default.MaxTransferDestinations;
 
     /// <summary>Siblings examined as a transfer's source per destination, nearest first.</summary>
-    public int MaxTransferSourcesExamined { get; set; } = 10;
+    public int MaxTransferSourcesExamined { get; set; } = DispatchPolicy.Default.MaxTransferSourcesExamined;
 
-    public double MaxDistanceKm(ServiceMode mode) => mode switch
+    public DispatchPolicy ToPolicy() => new()
     {
-        ServiceMode.CarryIn => CarryInMaxDistanceKm,
-        ServiceMode.OnSite => OnSiteMaxDistanceKm,
-        _ => MailInMaxDistanceKm,
+        CarryInReachKm = CarryInMaxDistanceKm,
+        OnSiteReachKm = OnSiteMaxDistanceKm,
+        MailInReachKm = MailInMaxDistanceKm,
+        MaxOutletsExamined = MaxOutletsExamined,
+        MaxPassedOverRecorded = MaxPassedOverRecorded,
+        QualityTieBreakKm = QualityTieBreakKm,
+        TransferMaxDistanceKm = TransferMaxDistanceKm,
+        MaxTransferDestinations = MaxTransferDestinations,
+        MaxTransferSourcesExamined = MaxTransferSourcesExamined,
     };
 }
 
@@ -75,14 +79,15 @@ public sealed record OfferNotice(int OrderRevision, DateTimeOffset At, TimeSpan 
 public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<PassedOverOutlet> PassedOver, string UnassignedReason);
 
 /// <summary>
-/// Sends a job to the nearest capable outlet: candidates come nearest-first from this silo's index,
-/// those failing a standing rule are passed over without a call, and the first outlet whose grain
-/// books the job wins. The outlet grain re-checks every rule, so a stale index never overbooks.
-/// A job that names spare parts goes to the nearest capable outlet that can hold them now; failing
-/// that, to the nearest capable one a sibling within <see cref="DispatchOptions.TransferMaxDistanceKm"/>
-/// can send them to, with the parts held at the sibling and the transfer requested here.
+/// Sends a job where <see cref="DispatchPlanner"/> says: candidates come in the planner's order from
+/// this silo's index, those its screening refuses are passed over without a call, and the first
+/// outlet whose grain books the job wins. The outlet grain screens again with its live bookings, so a
+/// stale index never overbooks. A job that names spare parts goes to the first capable outlet that
+/// can hold them now; failing that, to the first capable one a sibling (the planner's transfer
+/// sources) can send them to, with the parts held at the sibling and the transfer requested here.
+/// This class gathers inputs (stock, bookings) and books; it decides nothing itself.
 /// </summary>
-public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, IOptions<DispatchOptions> options)
+public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner)
 {
     /// <summary>The transfer a dispatch requests for the order's <paramref name="attempt"/>-th offer (1 = first).</summary>
     public static string TransferIdFor(string orderId, int attempt) => TransferRequest.DispatchTransferId(orderId, attempt);
@@ -104,8 +109,8 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// </param>
     public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null, OfferNotice? offer = null)
     {
-        var settings = options.Value;
-        var maxKm = settings.MaxDistanceKm(job.Mode);
+        var policy = planner.Policy;
+        var maxKm = planner.Reach(job.Mode);
         var passedOver = ImmutableArray.CreateBuilder<PassedOverOutlet>();
         var shortOfParts = new List<(OutletListing Listing, double DistanceKm, int PassedOverIndex)>();
         var examined = 0;
@@ -114,7 +119,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
         excludedOutlets ??= [];
         var transferId = TransferIdFor(orderId, excludedOutlets.Count + 1);
-        if (resuming && await FindExistingBooking(orderId, job, maxKm, excludedOutlets) is { } kept)
+        if (resuming && await FindExistingBooking(orderId, job, excludedOutlets) is { } kept)
         {
             var supply = parts.IsEmpty ? null : await HoldParts(orderId, parts, kept.Listing, transferId);
             if (parts.IsEmpty || supply is not null)
@@ -126,13 +131,12 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             await grains.GetGrain<IOutletGrain>(kept.Listing.OutletId).ReleaseBooking(orderId);
         }
 
-        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, maxKm, offer) is { } planned)
+        if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, offer) is { } planned)
         {
             return new DispatchOutcome(planned, [], string.Empty);
         }
 
-        var candidates = DispatchRanking.Rank(index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm), settings.QualityTieBreakKm);
-        foreach (var (listing, distance) in candidates)
+        foreach (var (listing, distance) in planner.Ranked(index.Current, job, maxKm))
         {
             if (excludedOutlets.Contains(listing.OutletId))
             {
@@ -141,18 +145,12 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 continue;
             }
 
-            if (++examined > settings.MaxOutletsExamined)
+            if (++examined > policy.MaxOutletsExamined)
             {
                 break;
             }
 
-            var today = listing.Profile.Hours.LocalDate(now);
-            var reasons = DispatchRules.StandingReasons(listing, job, today);
-            if (reasons.IsEmpty && listing.FullOn == today)
-            {
-                reasons = [DispatchRules.CapacityReason(listing.Profile.DailyCapacity, listing.Profile.DailyCapacity, today)!];
-            }
-
+            var reasons = DispatchPlanner.Screen(OutletInputs.At(listing, now), job, now).Reasons;
             if (reasons.IsEmpty && !parts.IsEmpty && await Shortfall(listing.OutletId, parts) is { } shortReason)
             {
                 // Capable but short of parts: a candidate for a transfer once no outlet has them.
@@ -190,8 +188,8 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             passedOver.Add(new PassedOverOutlet { OutletId = listing.OutletId, DistanceKm = distance, Reasons = reasons });
         }
 
-        // No capable outlet holds the parts: the nearest one a sibling can send them to.
-        foreach (var (listing, distance, at) in shortOfParts.Take(settings.MaxTransferDestinations))
+        // No capable outlet holds the parts: the first one a sibling can send them to.
+        foreach (var (listing, distance, at) in planner.TransferDestinations(shortOfParts))
         {
             var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer));
             if (!booking.Booked)
@@ -207,17 +205,15 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             }
 
             await grains.GetGrain<IOutletGrain>(listing.OutletId).ReleaseBooking(orderId);
-            passedOver[at] = passedOver[at] with { Reasons = [DispatchRules.NoTransferSourceReason(passedOver[at].Reasons[0], settings.TransferMaxDistanceKm)] };
+            passedOver[at] = passedOver[at] with { Reasons = [DispatchRules.NoTransferSourceReason(passedOver[at].Reasons[0], policy.TransferMaxDistanceKm)] };
         }
 
-        var reason = passedOver.Count == 0
-            ? $"no outlet offering {job.Capability} ({DispatchRules.Describe(job.Mode)}) within {maxKm:0} km"
-            : $"none of the {passedOver.Count} nearest outlets offering {job.Capability} within {maxKm:0} km can take the job now; nearest: {passedOver[0].OutletId} at {passedOver[0].DistanceKm:0.0} km ({string.Join("; ", passedOver[0].Reasons.Select(r => r.Message))})";
-        return new DispatchOutcome(null, Recorded(passedOver), reason);
+        var reason = DispatchExplanation.Unassigned(job, maxKm, passedOver.Count, passedOver.Count == 0 ? null : passedOver[0]);
+        return new DispatchOutcome(null, planner.Recorded(passedOver), reason);
 
         DispatchOutcome Assigned(OutletListing listing, double distance, BookingResult booking, PartsSupply? supply, IEnumerable<PassedOverOutlet> before)
         {
-            var recorded = Recorded(before);
+            var recorded = planner.Recorded(before);
             var assignment = new Assignment
             {
                 OutletId = listing.OutletId,
@@ -230,9 +226,6 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
             };
             return new DispatchOutcome(assignment, recorded, string.Empty);
         }
-
-        ImmutableArray<PassedOverOutlet> Recorded(IEnumerable<PassedOverOutlet> all) =>
-            [.. all.Take(settings.MaxPassedOverRecorded)];
     }
 
     /// <summary>Why the outlet cannot hold the parts from its stock now, or null when it can.</summary>
@@ -259,10 +252,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// </summary>
     private async Task<PartsSupply?> HoldAtSibling(string orderId, ImmutableArray<PartQuantity> parts, OutletListing destination, string transferId)
     {
-        var settings = options.Value;
-        var siblings = index.Current
-            .Nearest(destination.Profile.Location, l => l.OutletId != destination.OutletId && l.Status != OutletStatus.Closed, settings.TransferMaxDistanceKm)
-            .Take(settings.MaxTransferSourcesExamined);
+        var siblings = planner.TransferSources(index.Current, destination);
         foreach (var (sibling, distance) in siblings)
         {
             var held = await grains.GetGrain<IOutletInventoryGrain>(sibling.OutletId).Reserve(orderId, parts);
@@ -300,15 +290,9 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 OrderRevision = offer.OrderRevision,
             };
 
-    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, double maxKm, OfferNotice? offer)
+    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, OfferNotice? offer)
     {
-        if (index.Current.Find(outletId) is not { } listing || !listing.Profile.OffersCapability(job.Capability))
-        {
-            return null;
-        }
-
-        var distance = GreatCircle.DistanceKm(job.CustomerLocation, listing.Profile.Location);
-        if (distance > maxKm)
+        if (index.Current.Find(outletId) is not { } listing || planner.PlannedCandidate(listing, job) is not { DistanceKm: var distance })
         {
             return null;
         }
@@ -322,17 +306,17 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 DistanceKm = distance,
                 BookedForDate = booking.LocalDate,
                 AssignedAt = clock.GetUtcNow(),
-                Explanation = $"planned by headquarters' routing batch: {outletId} at {distance:0.0} km",
+                Explanation = DispatchExplanation.Planned(outletId, distance),
             }
             : null;
     }
 
-    private async Task<(OutletListing Listing, double DistanceKm, BookingResult Booking)?> FindExistingBooking(string orderId, JobRequirement job, double maxKm, IReadOnlyCollection<string> excludedOutlets)
+    private async Task<(OutletListing Listing, double DistanceKm, BookingResult Booking)?> FindExistingBooking(string orderId, JobRequirement job, IReadOnlyCollection<string> excludedOutlets)
     {
-        // The same candidates an earlier attempt could have booked: nearest capable-looking outlets.
-        var candidates = index.Current.Nearest(job.CustomerLocation, l => l.Profile.OffersCapability(job.Capability), maxKm)
+        // The same candidates an earlier attempt could have booked, in the same order.
+        var candidates = planner.Ranked(index.Current, job)
             .Where(c => !excludedOutlets.Contains(c.Listing.OutletId))
-            .Take(options.Value.MaxOutletsExamined)
+            .Take(planner.Policy.MaxOutletsExamined)
             .ToList();
         var bookings = await Task.WhenAll(candidates.Select(c => grains.GetGrain<IOutletGrain>(c.Listing.OutletId).FindBooking(orderId)));
         for (var i = 0; i < candidates.Count; i++)

@@ -1,0 +1,166 @@
+using Orleans;
+using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Grains.Directory;
+
+namespace RepairNetwork.Grains.Outlets;
+
+/// <summary>Daily bookings: screening a job with the live count (<see cref="DispatchPlanner"/>), booking it, giving it back, and the capacity hints lookups read.</summary>
+public sealed partial class OutletGrain
+{
+    /// <summary>Bookings older than this are only kept in the job feed.</summary>
+    private const int BookingDaysKept = 7;
+
+    /// <summary>What the planner needs of this outlet now: its listing, local day and the live count booked that day.</summary>
+    private OutletInputs Inputs(OutletListing listing, DateTimeOffset now)
+    {
+        var today = listing.Profile.Hours.LocalDate(now);
+        return new OutletInputs(listing, today, state.State.BookedPerDay.GetValueOrDefault(today));
+    }
+
+    public Task<OutletAvailability> CheckAvailability(JobRequirement job)
+    {
+        var now = clock.GetUtcNow();
+        return Task.FromResult(OutletAvailability.Evaluate(Inputs(Listing(), now), job, now, Hint()));
+    }
+
+    public async Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null)
+    {
+        var listing = Listing();
+        if (state.State.Bookings.TryGetValue(orderId, out var bookedDay))
+        {
+            return new BookingResult { Booked = true, LocalDate = bookedDay, Reasons = [], Listing = listing };
+        }
+
+        var now = clock.GetUtcNow();
+        var inputs = Inputs(listing, now);
+        var (today, booked) = (inputs.LocalDay, inputs.Booked!.Value);
+        var screening = DispatchPlanner.Screen(inputs, job, now);
+        if (!screening.CanTakeJob)
+        {
+            return new BookingResult { Booked = false, LocalDate = today, Reasons = screening.Reasons, Listing = listing };
+        }
+
+        state.State.Bookings[orderId] = today;
+        state.State.BookedPerDay[today] = booked + 1;
+        state.State.Jobs.Add(orderId);
+        state.State.BookingRevision++;
+        ForgetBookingsBefore(today.AddDays(-BookingDaysKept));
+        if (answerBy is { } due)
+        {
+            await WatchAnswers();
+            state.State.AnswersDue[orderId] = due;
+        }
+
+        var eventAdded = offered is not null && AddJobEvent(offered);
+        var becameFull = DispatchRules.IsFull(booked + 1, listing.Profile.DailyCapacity);
+        if (becameFull)
+        {
+            // Tell the directory, so dispatchers skip this outlet today without asking it.
+            listing = await Commit(); // Commit publishes the hint too
+        }
+        else
+        {
+            await Save();
+            PublishHint();
+        }
+
+        if (eventAdded)
+        {
+            _jobEventAppended.Notify();
+        }
+
+        if (answerBy is not null)
+        {
+            AimAnswerTimer();
+        }
+
+        return new BookingResult { Booked = true, LocalDate = today, Reasons = [], Listing = listing };
+    }
+
+    public Task<BookingResult?> FindBooking(string orderId) =>
+        Task.FromResult(state.State.Profile is not null && state.State.Bookings.TryGetValue(orderId, out var day)
+            ? new BookingResult { Booked = true, LocalDate = day, Reasons = [], Listing = Listing() }
+            : null);
+
+    public async Task ReleaseBooking(string orderId)
+    {
+        if (state.State.Profile is null)
+        {
+            return;
+        }
+
+        var forgotAnswer = state.State.AnswersDue.Remove(orderId);
+        if (!state.State.Bookings.Remove(orderId, out var day))
+        {
+            if (forgotAnswer)
+            {
+                await Save();
+            }
+
+            return;
+        }
+
+        var wasFull = Listing().FullOn is not null;
+        state.State.BookedPerDay[day] = Math.Max(0, state.State.BookedPerDay.GetValueOrDefault(day) - 1);
+        state.State.BookingRevision++;
+        if (wasFull && Listing().FullOn is null)
+        {
+            await Commit(); // the directory must learn the outlet has room again (and the hint)
+            return;
+        }
+
+        await Save();
+        PublishHint();
+    }
+
+    public Task<OutletLoad> GetLoad()
+    {
+        var listing = Listing();
+        var inputs = Inputs(listing, clock.GetUtcNow());
+        var booked = inputs.Booked!.Value;
+        return Task.FromResult(new OutletLoad
+        {
+            Listing = listing,
+            LocalDate = inputs.LocalDay,
+            BookedToday = booked,
+            CapacityLeftToday = DispatchRules.CapacityLeft(booked, listing.Profile.DailyCapacity),
+            OpenOrders = state.State.OpenOrders.Count,
+        });
+    }
+
+    private void ForgetBookingsBefore(DateOnly cutoff)
+    {
+        foreach (var day in state.State.BookedPerDay.Keys.Where(d => d < cutoff).ToList())
+        {
+            state.State.BookedPerDay.Remove(day);
+        }
+
+        foreach (var order in state.State.Bookings.Where(b => b.Value < cutoff).Select(b => b.Key).ToList())
+        {
+            state.State.Bookings.Remove(order);
+        }
+    }
+
+    /// <summary>
+    /// Tells this silo's index at once, and the directory shard (which other silos poll) without
+    /// waiting, how many jobs are booked today, so lookups answer capacity without calling this grain.
+    /// </summary>
+    private void PublishHint()
+    {
+        var hint = Hint();
+        index.ApplyHint(hint);
+        GrainFactory.GetGrain<IOutletDirectoryGrain>(OutletDirectoryShards.ShardOf(OutletId)).PublishHint(hint).Ignore();
+    }
+
+    private CapacityHint Hint()
+    {
+        var today = RequireProfile().Hours.LocalDate(clock.GetUtcNow());
+        return new CapacityHint
+        {
+            OutletId = OutletId,
+            Revision = state.State.BookingRevision,
+            Day = today,
+            Booked = state.State.BookedPerDay.GetValueOrDefault(today),
+        };
+    }
+}
