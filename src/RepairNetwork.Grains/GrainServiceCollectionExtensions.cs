@@ -19,6 +19,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IOutletIndex, OutletIndex>();
         services.AddSingleton<Calendars.IHolidayCalendarCache, Calendars.HolidayCalendarCache>();
+        services.AddSingleton<Calendars.HolidayCalendarSync>();
         services.AddSingleton<OutletIndexSynchronizer>();
         services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());
         services.AddSingleton<Dispatcher>();
