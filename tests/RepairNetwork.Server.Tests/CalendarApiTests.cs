@@ -139,6 +139,29 @@ public sealed class CalendarApiTests(ServerFixture server) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task A_calendar_assigned_one_by_one_applies_to_that_outlet_only_and_no_weekly_hours_means_around_the_clock()
+    {
+        var calendar = Calendar(Samples.UniqueId("cal"), "T-NOWHERE");
+        calendar.Regions.Clear();
+        await Hq.PutHolidayCalendarAsync(new Api.PutHolidayCalendarRequest { Calendar = calendar });
+        var assigned = await CreateOutlet(o =>
+        {
+            o.OpeningHours.Periods.Clear();
+            o.HolidayCalendarIds.Add(calendar.CalendarId);
+        });
+        var other = await CreateOutlet(o => o.OpeningHours.Periods.Clear());
+
+        var withCalendar = await Hq.GetOutletScheduleAsync(new Api.GetOutletScheduleRequest { OutletId = assigned, FirstDay = "2026-11-19", Days = 2 });
+        var without = await Hq.GetOutletScheduleAsync(new Api.GetOutletScheduleRequest { OutletId = other, FirstDay = "2026-11-19", Days = 2 });
+
+        Assert.Equal([calendar.CalendarId], withCalendar.HolidayCalendarIds);
+        AssertDay(withCalendar.Days[0], "open around the clock", "00:00-24:00");
+        AssertDay(withCalendar.Days[1], "Test Day");
+        Assert.Empty(without.HolidayCalendarIds);
+        AssertDay(without.Days[1], "open around the clock", "00:00-24:00");
+    }
+
+    [Fact]
     public async Task A_closed_outlet_says_when_it_next_opens_in_its_own_zone()
     {
         // 04:00 UTC is 05:00 in Berlin: closed until 09:00 local, 08:00 UTC.
