@@ -19,6 +19,8 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     TokenCommand.Create(),
     ImportCommands.Create(app),
     OutletCommands.Create(app),
+    BusinessTimeCommands.Technician(app),
+    CalendarCommands.Create(app),
     NearestCommand.Create(app),
     OrderCommands.Create(app),
     JobsCommands.Create(app),

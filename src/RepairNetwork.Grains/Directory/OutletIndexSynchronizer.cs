@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
+using RepairNetwork.Grains.Calendars;
 
 namespace RepairNetwork.Grains.Directory;
 
@@ -14,11 +15,14 @@ public sealed class OutletIndexOptions
 /// <summary>
 /// Keeps this silo's <see cref="IOutletIndex"/> in step with the directory: a full load at start,
 /// then changes since the last version seen, per shard. Changes made through this silo are applied
-/// at once by the writer; this loop brings in the rest within one poll interval.
+/// at once by the writer; this loop brings in the rest within one poll interval. The holiday calendars
+/// ride along: the index is marked loaded only after they have loaded too, so dispatch never sees
+/// outlets without their holidays after a restart.
 /// </summary>
 public sealed partial class OutletIndexSynchronizer(
     IGrainFactory grains,
     IOutletIndex index,
+    HolidayCalendarSync calendars,
     IOptions<OutletIndexOptions> options,
     ILogger<OutletIndexSynchronizer> logger) : BackgroundService
 {
@@ -63,12 +67,17 @@ public sealed partial class OutletIndexSynchronizer(
         }
     }
 
-    /// <summary>One pass over all shards; returns how many listings came in.</summary>
+    /// <summary>One pass over the holiday calendars and all shards; returns how many listings came in.</summary>
     public async Task<int> SyncOnce()
     {
         await _gate.WaitAsync();
         try
         {
+            if (await calendars.SyncOnce())
+            {
+                LogCalendarsSynced();
+            }
+
             return await SyncAllShards();
         }
         finally
@@ -113,6 +122,9 @@ public sealed partial class OutletIndexSynchronizer(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outlet index took {Changed} changes, index version {Version}")]
     private partial void LogSynced(int changed, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Holiday calendars loaded")]
+    private partial void LogCalendarsSynced();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outlet index sync failed; retrying")]
     private partial void LogSyncFailed(Exception ex);

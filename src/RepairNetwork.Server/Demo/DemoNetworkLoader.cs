@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using RepairNetwork.Contracts.Import;
 using RepairNetwork.Domain;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Outlets;
+using RepairNetwork.Domain.Technicians;
+using RepairNetwork.Grains.Calendars;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Grains.Technicians;
 using RepairNetwork.Server.Mapping;
@@ -14,11 +17,20 @@ namespace RepairNetwork.Server.Demo;
 /// idempotent, so restarting with <c>--demo</c> changes nothing, except that demo outlets stored before
 /// the demo file had regions get their region added. <c>--Demo:Folder=DIR</c> loads outlets-cn.csv and
 /// technicians-cn.csv from another folder instead (e.g. a 50,000-outlet benchmark network made by
-/// tools/demo-data/generate.py), through the same grains, 32 at a time.
+/// tools/demo-data/generate.py), through the same grains, 32 at a time. Business time: the "CN national
+/// 2027" holiday calendar for every "CN-*" region (put only when missing, so headquarters' later edits
+/// survive a restart), and a weekly shift pattern for a share of the technicians (<see cref="DemoShifts"/>).
 /// </summary>
-public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnvironment environment, IConfiguration configuration, ILogger<DemoNetworkLoader> logger) : BackgroundService
+public sealed partial class DemoNetworkLoader(
+    IGrainFactory grains,
+    HolidayCalendarSync calendarSync,
+    IHostEnvironment environment,
+    IConfiguration configuration,
+    ILogger<DemoNetworkLoader> logger) : BackgroundService
 {
     private const int Concurrency = 32;
+
+    public static readonly IReadOnlyList<string> DemoCalendarRegions = ["CN-*"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,15 +47,20 @@ public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnviron
         }
 
         var stopwatch = Stopwatch.StartNew();
+        await PutDemoHolidayCalendar(grains);
+        await calendarSync.SyncOnce();
+
         using var outletsFile = File.OpenText(Path.Combine(folder, "outlets-cn.csv"));
         var outlets = OutletFileReader.ReadOutletsCsv(outletsFile).Where(r => r.Item is not null).Select(r => OutletMapping.ToDomain(r.Item)).ToList();
         await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (profile, _) =>
             await CreateOrAddRegion(grains.GetGrain<IOutletGrain>(profile.OutletId), profile));
 
         using var techniciansFile = File.OpenText(Path.Combine(folder, "technicians-cn.csv"));
-        var technicians = OutletFileReader.ReadTechniciansCsv(techniciansFile).Where(r => r.Item is not null).Select(r => TechnicianMapping.ToDomain(r.Item)).ToList();
+        var technicians = OutletFileReader.ReadTechniciansCsv(techniciansFile).Where(r => r.Item is not null).Select(r => TechnicianMapping.ToDomain(r.Item))
+            .Select(DemoShifts.Give)
+            .ToList();
         await Parallel.ForEachAsync(technicians, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (profile, _) =>
-            await grains.GetGrain<ITechnicianGrain>(profile.TechnicianId).Create(profile, RepairNetwork.Domain.Orders.Actor.Platform));
+            await CreateOrAddShifts(grains.GetGrain<ITechnicianGrain>(profile.TechnicianId), profile));
 
         LogLoaded(outlets.Count, technicians.Count, stopwatch.ElapsedMilliseconds);
     }
@@ -62,6 +79,40 @@ public sealed partial class DemoNetworkLoader(IGrainFactory grains, IHostEnviron
         {
             var stored = await grain.Get();
             if (stored.Profile.Region.Length > 0 || !(stored.Profile with { Region = profile.Region }).SameAs(profile))
+            {
+                throw;
+            }
+
+            await grain.Update(profile, stored.Version, Domain.Orders.Actor.Platform);
+        }
+    }
+
+    /// <summary>Puts "CN national 2027" for the "CN-*" regions unless a calendar with its id is already stored.</summary>
+    public static async Task PutDemoHolidayCalendar(IGrainFactory grains)
+    {
+        var calendars = grains.GetGrain<IHolidayCalendarsGrain>(HolidayCalendarsGrain.Key);
+        if ((await calendars.List()).Calendars.Any(c => c.CalendarId == HolidayCalendars.ChinaNational2027Id))
+        {
+            return;
+        }
+
+        await calendars.Put(HolidayCalendars.ChinaNational2027(), CalendarRegions.Create(DemoCalendarRegions, "regions"), expectedVersion: 0);
+    }
+
+    /// <summary>
+    /// Creates the technician; when it already exists without shifts but otherwise as given (stored by a
+    /// demo load from before shifts existed), sets the shifts. Any other difference stays ALREADY_EXISTS.
+    /// </summary>
+    public static async Task CreateOrAddShifts(ITechnicianGrain grain, TechnicianProfile profile)
+    {
+        try
+        {
+            await grain.Create(profile, Domain.Orders.Actor.Platform);
+        }
+        catch (DomainException ex) when (ex.Kind == DomainErrorKind.AlreadyExists && profile.Schedule.HasPattern)
+        {
+            var stored = await grain.Get();
+            if (stored.Profile.Schedule.HasPattern || !(stored.Profile with { Schedule = profile.Schedule }).SameAs(profile))
             {
                 throw;
             }

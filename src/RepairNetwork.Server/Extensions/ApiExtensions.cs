@@ -97,6 +97,7 @@ public static class ApiExtensions
         app.MapGrpcService<TransferApi>().RequireAuthorization();
         app.MapGrpcService<DispatchApi>().RequireAuthorization();
         app.MapGrpcService<NetworkApi>().RequireAuthorization();
+        app.MapGrpcService<CalendarApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");

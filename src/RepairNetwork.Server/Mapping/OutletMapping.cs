@@ -1,4 +1,5 @@
 using System.Globalization;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Geo;
 using RepairNetwork.Domain.Outlets;
@@ -13,6 +14,7 @@ public static class OutletMapping
     public static readonly IReadOnlySet<string> UpdatableFields = new HashSet<string>(StringComparer.Ordinal)
     {
         "name", "address", "phone", "location", "opening_hours", "service_modes", "capabilities", "daily_capacity", "service_area_geojson", "region",
+        "holiday_calendar_ids", "closures", "special_hours",
     };
 
     public static OutletProfile ToDomain(Api.Outlet? outlet, string field = "outlet")
@@ -36,7 +38,14 @@ public static class OutletMapping
             outlet.DailyCapacity,
             area,
             field,
-            outlet.Region);
+            outlet.Region) with
+        {
+            HolidayCalendarIds = AssignedHolidayCalendars.Create(outlet.HolidayCalendarIds, $"{field}.holiday_calendar_ids"),
+            Calendar = OutletCalendar.Create(
+                outlet.Closures.Select((c, i) => ToDomain(c, $"{field}.closures[{i}]")),
+                outlet.SpecialHours.Select((s, i) => ToDomain(s, $"{field}.special_hours[{i}]")),
+                field),
+        };
     }
 
     public static Api.Outlet ToProto(OutletListing listing)
@@ -64,6 +73,19 @@ public static class OutletMapping
             UpdateTime = CommonMapping.ToProto(listing.UpdatedAt),
         };
         outlet.Capabilities.AddRange(profile.Capabilities);
+        outlet.HolidayCalendarIds.AddRange(profile.HolidayCalendarIds);
+        outlet.Closures.AddRange(profile.Calendar.Closures.Select(c => new Api.OutletClosure
+        {
+            FirstDay = CommonMapping.ToText(c.Dates.First),
+            LastDay = CommonMapping.ToText(c.Dates.Last),
+            Reason = c.Reason,
+        }));
+        outlet.SpecialHours.AddRange(profile.Calendar.SpecialHours.Select(s => new Api.SpecialHours
+        {
+            Date = CommonMapping.ToText(s.Date),
+            Periods = { s.Periods.Select(ToProto) },
+            Reason = s.Reason,
+        }));
         return outlet;
     }
 
@@ -82,6 +104,31 @@ public static class OutletMapping
         OutletStatus.Paused => Api.OutletStatus.Paused,
         OutletStatus.Closed => Api.OutletStatus.Closed,
         _ => Api.OutletStatus.Unspecified,
+    };
+
+    public static Api.TimePeriod ToProto(TimePeriod period) => new() { Opens = ToText(period.Opens), Closes = ToText(period.Closes) };
+
+    public static TimePeriod ToDomain(Api.TimePeriod period, string field) => new()
+    {
+        Opens = ToTime(period.Opens, $"{field}.opens"),
+        Closes = ToTime(period.Closes, $"{field}.closes"),
+    };
+
+    public static string ToText(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    public static Api.DayOfWeek ToProto(DayOfWeek day) => day == DayOfWeek.Sunday ? Api.DayOfWeek.Sunday : (Api.DayOfWeek)(int)day;
+
+    private static OutletClosure ToDomain(Api.OutletClosure closure, string field) => new()
+    {
+        Dates = DateRanges.Create(CommonMapping.ToDate(closure.FirstDay, $"{field}.first_day"), CommonMapping.ToDate(closure.LastDay, $"{field}.last_day"), $"{field}.last_day"),
+        Reason = closure.Reason,
+    };
+
+    private static SpecialHours ToDomain(Api.SpecialHours special, string field) => new()
+    {
+        Date = CommonMapping.ToDate(special.Date, $"{field}.date"),
+        Periods = [.. special.Periods.Select((p, i) => ToDomain(p, $"{field}.periods[{i}]"))],
+        Reason = special.Reason,
     };
 
     private static OpeningHours ToDomain(Api.OpeningHours? hours, string field)
@@ -103,16 +150,11 @@ public static class OutletMapping
     private static Api.OpeningHours ToProto(OpeningHours hours)
     {
         var proto = new Api.OpeningHours { TimeZone = hours.TimeZoneId };
-        proto.Periods.AddRange(hours.Periods.Select(p => new Api.OpeningPeriod
-        {
-            Day = p.Day == DayOfWeek.Sunday ? Api.DayOfWeek.Sunday : (Api.DayOfWeek)(int)p.Day,
-            Opens = p.Opens.ToString("HH:mm", CultureInfo.InvariantCulture),
-            Closes = p.Closes.ToString("HH:mm", CultureInfo.InvariantCulture),
-        }));
+        proto.Periods.AddRange(hours.Periods.Select(p => new Api.OpeningPeriod { Day = ToProto(p.Day), Opens = ToText(p.Opens), Closes = ToText(p.Closes) }));
         return proto;
     }
 
-    private static DayOfWeek ToDomain(Api.DayOfWeek day, string field) => day switch
+    public static DayOfWeek ToDomain(Api.DayOfWeek day, string field) => day switch
     {
         Api.DayOfWeek.Sunday => DayOfWeek.Sunday,
         >= Api.DayOfWeek.Monday and <= Api.DayOfWeek.Saturday => (DayOfWeek)(int)day,
@@ -120,7 +162,7 @@ public static class OutletMapping
         _ => throw RpcErrors.InvalidArgument(field, $"{(int)day} is not a known day of the week"),
     };
 
-    private static TimeOnly ToTime(string? text, string field) =>
+    public static TimeOnly ToTime(string? text, string field) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
             ? time
             : throw RpcErrors.InvalidArgument(field, $"'{RepairNetwork.Domain.Identifiers.Truncate(text ?? string.Empty)}' is not a time in the form HH:MM");

@@ -111,6 +111,14 @@ public static class AccessPolicy
         [Method(Api.PartsCatalogService.Descriptor, "GetPart")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
         [Method(Api.PartsCatalogService.Descriptor, "ListParts")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
 
+        // Holiday calendars are headquarters' reference data, no outlet's own: any outlet may read them.
+        // An outlet's schedule is its own (its closures and special hours).
+        [Method(Api.CalendarService.Descriptor, "PutHolidayCalendar")] = AccessRule.For(Roles.Hq),
+        [Method(Api.CalendarService.Descriptor, "GetHolidayCalendar")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
+        [Method(Api.CalendarService.Descriptor, "ListHolidayCalendars")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
+        [Method(Api.CalendarService.Descriptor, "GetOutletSchedule")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.GetOutletScheduleRequest>(r => r.OutletId),
+
         // National routing and the network view span every outlet: headquarters only.
         [Method(Api.DispatchService.Descriptor, "RouteBatch")] = AccessRule.For(Roles.Hq),
         [Method(Api.NetworkService.Descriptor, "GetNetworkStats")] = AccessRule.For(Roles.Hq),

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RepairNetwork.Domain;
+using RepairNetwork.Grains.Calendars;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Server.Errors;
@@ -16,6 +17,7 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
     public override async Task<Api.CreateOutletResponse> CreateOutlet(Api.CreateOutletRequest request, ServerCallContext context)
     {
         var profile = OutletMapping.ToDomain(request.Outlet);
+        await RequireHolidayCalendars(request.Outlet, "outlet");
         var listing = await Outlet(profile.OutletId).Create(profile);
         return new Api.CreateOutletResponse { Outlet = OutletMapping.ToProto(listing) };
     }
@@ -44,7 +46,12 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
             grain.Get,
             current => current.Version,
             OutletMapping.ToProto,
-            (merged, version) => grain.Update(OutletMapping.ToDomain(merged), version, CallerContext.Actor(context)));
+            async (merged, version) =>
+            {
+                var profile = OutletMapping.ToDomain(merged);
+                await RequireHolidayCalendars(merged, "outlet");
+                return await grain.Update(profile, version, CallerContext.Actor(context));
+            });
         return new Api.UpdateOutletResponse { Outlet = OutletMapping.ToProto(updated) };
     }
 
@@ -78,6 +85,27 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
         var status = OutletMapping.ToDomain(request.Status, "status");
         var reason = Identifiers.OptionalText(request.Reason, "reason", 500);
         return new Api.SetOutletStatusResponse { Outlet = OutletMapping.ToProto(await Outlet(id).SetStatus(status, reason, CallerContext.Actor(context))) };
+    }
+
+    /// <summary>
+    /// Every holiday calendar assigned one by one must exist. Asked of the calendars grain, not this
+    /// silo's copy, which may be a poll behind a calendar headquarters has just put through another silo.
+    /// </summary>
+    private async Task RequireHolidayCalendars(Api.Outlet outlet, string field)
+    {
+        if (outlet.HolidayCalendarIds.Count == 0)
+        {
+            return;
+        }
+
+        var known = (await grains.GetGrain<IHolidayCalendarsGrain>(HolidayCalendarsGrain.Key).List()).Calendars.Select(c => c.CalendarId).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < outlet.HolidayCalendarIds.Count; i++)
+        {
+            if (!known.Contains(outlet.HolidayCalendarIds[i]))
+            {
+                throw RpcErrors.InvalidArgument($"{field}.holiday_calendar_ids[{i}]", $"no holiday calendar '{outlet.HolidayCalendarIds[i]}' exists; headquarters creates it with PutHolidayCalendar first");
+            }
+        }
     }
 
     private IOutletGrain Outlet(string id) => grains.GetGrain<IOutletGrain>(id);

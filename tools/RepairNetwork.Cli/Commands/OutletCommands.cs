@@ -7,7 +7,7 @@ using DayOfWeek = RepairNetwork.Contracts.V1.DayOfWeek;
 
 namespace RepairNetwork.Cli.Commands;
 
-/// <summary><c>rn outlets list|show|set-status</c>.</summary>
+/// <summary><c>rn outlets list|show|set-status</c> (business time: <see cref="BusinessTimeCommands"/>).</summary>
 internal static class OutletCommands
 {
     private const int AllPageSize = 500;
@@ -18,12 +18,20 @@ internal static class OutletCommands
         (DayOfWeek.Friday, "Fri"), (DayOfWeek.Saturday, "Sat"), (DayOfWeek.Sunday, "Sun"),
     ];
 
-    public static Command Create(CliApp app) => new("outlets", "List, inspect and open/pause/close outlets")
+    public static Command Create(CliApp app)
     {
-        List(app),
-        Show(app),
-        SetStatus(app),
-    };
+        var command = new Command("outlets", "List, inspect and open/pause/close outlets; their schedule, closures and special hours")
+        {
+            List(app),
+            Show(app),
+            SetStatus(app),
+            BusinessTimeCommands.Schedule(app),
+            BusinessTimeCommands.Closures(app),
+            BusinessTimeCommands.SpecialHours(app),
+        };
+        command.Aliases.Add("outlet");
+        return command;
+    }
 
     private static Command List(CliApp app)
     {
@@ -146,6 +154,9 @@ internal static class OutletCommands
             ("Location", outlet.Location is null ? null : string.Create(CultureInfo.InvariantCulture, $"{outlet.Location.Latitude:0.00000}, {outlet.Location.Longitude:0.00000}")),
             ("Time zone", outlet.OpeningHours?.TimeZone),
             ("Opening hours", Hours(outlet.OpeningHours)),
+            ("Holiday calendars", outlet.HolidayCalendarIds.Count == 0 ? "by region only" : $"by region and {string.Join(", ", outlet.HolidayCalendarIds)}"),
+            ("Closures", outlet.Closures.Count == 0 ? "none" : string.Join("; ", outlet.Closures.Select(c => $"{BusinessTimeInput.Range(c.FirstDay, c.LastDay)} {c.Reason}"))),
+            ("Special hours", outlet.SpecialHours.Count == 0 ? "none" : $"{outlet.SpecialHours.Count} dates (rn outlets special-hours {outlet.OutletId})"),
             ("Service modes", Modes(outlet.ServiceModes)),
             ("On-site radius", outlet.ServiceModes?.OnSite is { } onSite ? $"{Names.Km(onSite.RadiusKm)} km" : null),
             ("Service area", string.IsNullOrEmpty(outlet.ServiceAreaGeojson) ? "none" : $"GeoJSON, {Names.Number(outlet.ServiceAreaGeojson.Length)} characters"),
