@@ -34,7 +34,7 @@ public sealed class CrashTests
         for (var i = 0; i < Outlets; i++)
         {
             var id = $"HZ-{i:D4}";
-            await survivor.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(id, lat + (0.01 * (i + 1)), lon, capacity: CapacityEach) });
+            await survivor.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(id, lat + (0.01 * (i + 1)), lon, capacity: CapacityEach, alwaysOpen: true) });
             await survivor.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician(id + "-T1", id, expiresOn: "2099-12-31") });
         }
 

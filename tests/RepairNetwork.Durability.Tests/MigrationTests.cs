@@ -98,7 +98,7 @@ public sealed class MigrationTests
             Api.Outlet created;
             await using (var server = await ServerProcess.StartAsync("runtime-role", runtime, "roles-" + Guid.NewGuid().ToString("N")[..8], settings))
             {
-                created = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("SH-ROLE-1", 31.2, 121.4) })).Outlet;
+                created = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("SH-ROLE-1", 31.2, 121.4, alwaysOpen: true) })).Outlet;
                 Assert.Equal("SH-ROLE-1", (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = created.OutletId })).Outlet.OutletId);
             }
 

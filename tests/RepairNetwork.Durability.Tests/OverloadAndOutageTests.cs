@@ -20,11 +20,11 @@ public sealed class OverloadAndOutageTests
         await using var proxy = new TcpProxy(direct.Host!, direct.Port);
         var settings = new Dictionary<string, string> { ["FailureLog:Interval"] = "00:00:02" };
         await using var server = await ServerProcess.StartAsync("quiet-outage", database.ConnectionStringVia("127.0.0.1", proxy.Port), "quiet-" + Guid.NewGuid().ToString("N")[..8], settings);
-        var before = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("BJ-0001", 39.9, 116.4) })).Outlet;
+        var before = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("BJ-0001", 39.9, 116.4, alwaysOpen: true) })).Outlet;
 
         // Fresh outlets leave unsaved capacity hints in many directory shards, which save them in the
         // background (every 10 s): during the outage those saves must not fill the log either.
-        await Task.WhenAll(Enumerable.Range(2, 40).Select(i => server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet($"SH-{i:0000}", 39.9 + (i * 0.01), 116.4) }).ResponseAsync));
+        await Task.WhenAll(Enumerable.Range(2, 40).Select(i => server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet($"SH-{i:0000}", 39.9 + (i * 0.01), 116.4, alwaysOpen: true) }).ResponseAsync));
 
         proxy.Cut();
         var logBefore = Lines(server.Output).Length;
@@ -42,7 +42,7 @@ public sealed class OverloadAndOutageTests
         // Every write is answered within its 2 s deadline: UNAVAILABLE with a retry hint, never DEADLINE_EXCEEDED.
         var failures = await Task.WhenAll(Enumerable.Range(0, FailedCalls).Select(async i =>
         {
-            var outlet = Samples.Outlet($"BJ-{1000 + i}", 39.95, 116.4);
+            var outlet = Samples.Outlet($"BJ-{1000 + i}", 39.95, 116.4, alwaysOpen: true);
             return await Assert.ThrowsAsync<RpcException>(() => server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = outlet }, deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync);
         }));
         Assert.All(failures, f => Assert.Equal(StatusCode.Unavailable, f.StatusCode));
@@ -59,7 +59,7 @@ public sealed class OverloadAndOutageTests
 
         // Nothing was half-written, and the same writes now go through.
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM orleans_grain_state WHERE state_name = 'outlet' AND grain_id_extension LIKE 'BJ-1%'"));
-        var created = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("BJ-1000", 39.95, 116.4) })).Outlet;
+        var created = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("BJ-1000", 39.95, 116.4, alwaysOpen: true) })).Outlet;
         Assert.Equal("BJ-1000", created.OutletId);
         Assert.Equal(before, (await server.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = "BJ-0001" })).Outlet);
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleans_grain_state WHERE state_name = 'outlet' AND grain_id_extension = 'BJ-1000'"));

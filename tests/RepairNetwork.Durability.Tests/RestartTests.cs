@@ -21,8 +21,8 @@ public sealed class RestartTests
         Api.GetOutletInventoryResponse stock;
         await using (var server = await ServerProcess.StartAsync("first-run", database.ConnectionString, cluster))
         {
-            small = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("SH-0001", lat + (1 / KmPerDegreeLat), lon, capacity: 2) })).Outlet;
-            large = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("SH-0002", lat + (5 / KmPerDegreeLat), lon, capacity: 50) })).Outlet;
+            small = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("SH-0001", lat + (1 / KmPerDegreeLat), lon, capacity: 2, alwaysOpen: true) })).Outlet;
+            large = (await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("SH-0002", lat + (5 / KmPerDegreeLat), lon, capacity: 50, alwaysOpen: true) })).Outlet;
             technician = (await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician("SH-0001-T1", "SH-0001", expiresOn: "2099-12-31") })).Technician;
             await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician("SH-0002-T1", "SH-0002", expiresOn: "2099-12-31") });
             first = (await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon))).Order;
@@ -90,7 +90,7 @@ public sealed class RestartTests
         Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM orleans_reminder") >= 1, "the retry reminder is stored");
 
         await using var restarted = await ServerProcess.StartAsync("after", database.ConnectionString, cluster, settings);
-        await restarted.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("GZ-0001", lat + 0.01, lon) });
+        await restarted.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("GZ-0001", lat + 0.01, lon, alwaysOpen: true) });
         await restarted.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician("GZ-0001-T1", "GZ-0001", expiresOn: "2099-12-31") });
 
         var order = waiting;
@@ -127,7 +127,7 @@ public sealed class RestartTests
             });
             foreach (var (id, offset) in new[] { ("CD-0001", 0.01), ("CD-0002", 0.03) })
             {
-                await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(id, lat + offset, lon) });
+                await server.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet(id, lat + offset, lon, alwaysOpen: true) });
                 await server.Technicians.CreateTechnicianAsync(new Api.CreateTechnicianRequest { Technician = Samples.Technician($"{id}-T1", id, expiresOn: "2099-12-31") });
             }
 

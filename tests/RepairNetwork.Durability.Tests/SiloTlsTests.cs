@@ -26,7 +26,7 @@ public sealed class SiloTlsTests : IDisposable
         await WaitForActiveSilos(database, cluster, 2);
 
         // The two silos work as one: an outlet created through one is read through the other.
-        await first.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("TLS-0001", 30.2, 120.1) });
+        await first.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("TLS-0001", 30.2, 120.1, alwaysOpen: true) });
         Assert.Equal("TLS-0001", (await second.Outlets.GetOutletAsync(new Api.GetOutletRequest { OutletId = "TLS-0001" })).Outlet.OutletId);
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>

@@ -37,8 +37,8 @@ public sealed class TransferCrashTests
 
         await using (var first = await ServerProcess.StartAsync("first", database.ConnectionString, Cluster(), FastFailureDetection))
         {
-            await first.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("NB-0001", 29.87, 121.55) });
-            await first.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("NB-0002", 29.90, 121.60) });
+            await first.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("NB-0001", 29.87, 121.55, alwaysOpen: true) });
+            await first.Outlets.CreateOutletAsync(new Api.CreateOutletRequest { Outlet = Samples.Outlet("NB-0002", 29.90, 121.60, alwaysOpen: true) });
             await new Api.PartsCatalogService.PartsCatalogServiceClient(first.Channel).CreatePartAsync(new Api.CreatePartRequest { Part = Samples.Part("SCR-1") });
             await first.Inventory.AdjustStockAsync(new Api.AdjustStockRequest { OutletId = "NB-0001", Sku = "SCR-1", Kind = Api.StockAdjustmentKind.Receive, Quantity = Received, Reason = "delivery", IdempotencyKey = "d-1" });
 

@@ -8,7 +8,12 @@ public static class Samples
 {
     public static string UniqueId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 
-    public static Api.Outlet Outlet(string id, double lat, double lon, string capability = "phone.screen", int capacity = 10, double onSiteRadiusKm = 0) => new()
+    /// <remarks>
+    /// Open on Wednesdays 09:00-18:00 (the fixture's clock starts on a Wednesday noon in Shanghai);
+    /// <paramref name="alwaysOpen"/> publishes no hours, for tests on the real clock, whose business
+    /// time must not depend on when they run.
+    /// </remarks>
+    public static Api.Outlet Outlet(string id, double lat, double lon, string capability = "phone.screen", int capacity = 10, double onSiteRadiusKm = 0, bool alwaysOpen = false) => new()
     {
         OutletId = id,
         Name = $"Outlet {id}",
@@ -18,7 +23,7 @@ public static class Samples
         OpeningHours = new Api.OpeningHours
         {
             TimeZone = "Asia/Shanghai",
-            Periods = { new Api.OpeningPeriod { Day = Api.DayOfWeek.Wednesday, Opens = "09:00", Closes = "18:00" } },
+            Periods = { alwaysOpen ? [] : new[] { new Api.OpeningPeriod { Day = Api.DayOfWeek.Wednesday, Opens = "09:00", Closes = "18:00" } } },
         },
         ServiceModes = new Api.ServiceModes
         {

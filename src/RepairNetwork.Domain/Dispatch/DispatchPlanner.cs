@@ -1,3 +1,4 @@
+using RepairNetwork.Domain.Calendars;
 using System.Collections.Immutable;
 using RepairNetwork.Domain.Geo;
 using RepairNetwork.Domain.Orders;
@@ -22,8 +23,11 @@ public sealed record DispatchPolicy
     /// <summary>Outlets examined per job before it is left unassigned; bounds work per dispatch.</summary>
     public int MaxOutletsExamined { get; init; } = 50;
 
-    /// <summary>Passed-over outlets kept on an order, in the order they were examined.</summary>
-    public int MaxPassedOverRecorded { get; init; } = 20;
+    /// <summary>
+    /// Passed-over outlets kept on an order, in the order they were examined: by default every outlet
+    /// examined, so the order says why each closer outlet was not chosen, as the API promises.
+    /// </summary>
+    public int MaxPassedOverRecorded { get; init; } = 50;
 
     /// <summary>How many km of distance an outlet's service quality may make up (0: distance alone).</summary>
     public double QualityTieBreakKm { get; init; } = 1.0;
@@ -36,7 +40,19 @@ public sealed record DispatchPolicy
 
     /// <summary>Siblings examined as a transfer's source per destination, nearest first.</summary>
     public int MaxTransferSourcesExamined { get; init; } = 10;
+
+    /// <summary>
+    /// A job is booked for today only while at least this much of today's service time is left
+    /// (before the outlet closes, or its last certified technician's shift ends); later, the next day.
+    /// </summary>
+    public TimeSpan ServiceDayCutOff { get; init; } = TimeSpan.FromHours(1);
 }
+
+/// <summary>
+/// The outlet's business time for one job at one moment: its calendar, its service day for the job
+/// and the schedules of the technicians who could do it (null: only the outlet's hours matter).
+/// </summary>
+public sealed record OutletTime(BusinessCalendar Calendar, ServiceDay ServiceDay, IReadOnlyCollection<TechnicianSchedule>? Technicians);
 
 /// <summary>
 /// What the planner is told about one outlet besides its listing: its local day at the planning time
@@ -46,7 +62,7 @@ public sealed record DispatchPolicy
 /// before the deadline", "its service day") is one more field and one more check in
 /// <see cref="DispatchPlanner.Screen"/>, which already has the time.
 /// </summary>
-public readonly record struct OutletInputs(OutletListing Listing, DateOnly LocalDay, int? Booked = null)
+public readonly record struct OutletInputs(OutletListing Listing, DateOnly LocalDay, int? Booked = null, OutletTime? Time = null)
 {
     public static OutletInputs At(OutletListing listing, DateTimeOffset now, int? booked = null) =>
         new(listing, listing.Profile.Hours.LocalDate(now), booked);
@@ -91,18 +107,58 @@ public sealed class DispatchPlanner(DispatchPolicy policy)
     /// and reach of the outlet's on-site service, capability, certified technician on shift on the
     /// local day) and capacity on that day. All failures are reported, not just the first.
     /// </summary>
-    public static Screening Screen(in OutletInputs outlet, JobRequirement job, DateTimeOffset now)
+    /// <remarks>
+    /// With the outlet's business time (<see cref="OutletInputs.Time"/>) two more rules apply: it must
+    /// have a service day, and, when <paramref name="respond"/> is given, be open with a certified
+    /// technician at work before the response deadline (an outlet closed for a ten-day holiday cannot
+    /// take a job that must be answered tomorrow). A deadline already past bars nobody: it is missed
+    /// wherever the job goes.
+    /// </remarks>
+    public static Screening Screen(in OutletInputs outlet, JobRequirement job, DateTimeOffset now, ServicePromise? respond = null)
     {
         var listing = outlet.Listing;
         var capacity = listing.Profile.DailyCapacity;
         var booked = outlet.BookedOrHinted;
         var reasons = DispatchRules.StandingReasons(listing, job, outlet.LocalDay);
+        if (outlet.Time is { } time)
+        {
+            if (!time.ServiceDay.Found)
+            {
+                reasons = reasons.Add(DispatchRules.NoServiceDayReason(time.ServiceDay.Reason));
+            }
+            else if (respond?.DueAt(time.Calendar) is { } due && due > now)
+            {
+                var next = time.Calendar.NextServiceTime(now, time.Technicians);
+                if (next.OpensAt is not { } starts || starts > due)
+                {
+                    reasons = reasons.Add(DispatchRules.CannotRespondInTimeReason(next.Reason, time.Calendar.Describe(due)));
+                }
+            }
+        }
+
         if (DispatchRules.CapacityReason(booked, capacity, outlet.LocalDay) is { } full)
         {
             reasons = reasons.Add(full);
         }
 
-        return new Screening(reasons, DispatchRules.CapacityLeft(booked, capacity), outlet.LocalDay, listing.Profile.Hours.IsOpenAt(now));
+        var openNow = outlet.Time?.Calendar.IsOpenAt(now) ?? listing.Profile.Hours.IsOpenAt(now);
+        return new Screening(reasons, DispatchRules.CapacityLeft(booked, capacity), outlet.LocalDay, openNow);
+    }
+
+    /// <summary>
+    /// The planner's inputs for an outlet with its business time: the job is counted on the outlet's
+    /// service day (today until <see cref="DispatchPolicy.ServiceDayCutOff"/> before its service time
+    /// ends, else the next open day with a certified technician scheduled), and
+    /// <paramref name="bookedOn"/>, when given, says how many jobs are booked on that day.
+    /// </summary>
+    public OutletInputs Inputs(OutletListing listing, BusinessCalendar calendar, JobRequirement job, DateTimeOffset now, Func<DateOnly, int>? bookedOn = null)
+    {
+        var today = calendar.LocalDate(now);
+        var technicians = listing.SchedulesFor(job.Capability, today);
+        // Nobody certified: the standing rule says so; the day is then judged on the outlet's hours alone.
+        var serviceDay = calendar.FindServiceDay(now, Policy.ServiceDayCutOff, technicians is { Count: 0 } ? null : technicians);
+        var day = serviceDay.Date ?? today;
+        return new OutletInputs(listing, day, bookedOn?.Invoke(day), new OutletTime(calendar, serviceDay, technicians is { Count: 0 } ? null : technicians));
     }
 
     /// <summary>Whether the outlet passes every rule but capacity (the lower bound of batch routing ignores capacity).</summary>

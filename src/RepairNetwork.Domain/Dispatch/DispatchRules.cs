@@ -53,6 +53,13 @@ public static class DispatchRules
         return reasons.ToImmutable();
     }
 
+    /// <summary>No day on which the outlet is open with a certified technician, within the search horizon.</summary>
+    public static Unavailability NoServiceDayReason(string why) => Reason(UnavailabilityCode.NoServiceDay, why);
+
+    /// <summary>Not open with a certified technician before the response deadline; <paramref name="closed"/> says until when and why.</summary>
+    public static Unavailability CannotRespondInTimeReason(string closed, string deadline) =>
+        Reason(UnavailabilityCode.CannotRespondInTime, $"{closed}; the job must be answered by {deadline}");
+
     /// <summary>Why an outlet that declined a job, or let its offer lapse, is not offered it again.</summary>
     public static Unavailability AlreadyTurnedDown { get; } = new() { Code = UnavailabilityCode.TurnedDownThisJob, Message = "declined this job or let the offer lapse" };
 

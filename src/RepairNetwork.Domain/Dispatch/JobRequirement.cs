@@ -29,6 +29,10 @@ public enum UnavailabilityCode
     TurnedDownThisJob = 8,
     /// <summary>The outlet cannot hold the parts the job names, now or by a transfer.</summary>
     PartsNotInStock = 9,
+    /// <summary>No open day with a certified technician scheduled within the search horizon (its calendar).</summary>
+    NoServiceDay = 10,
+    /// <summary>Not open with a certified technician at work before the order's response deadline (e.g. a holiday closure).</summary>
+    CannotRespondInTime = 11,
 }
 
 /// <summary>One reason, with words a call-center agent can read out.</summary>

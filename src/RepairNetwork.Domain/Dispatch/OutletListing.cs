@@ -1,3 +1,4 @@
+using RepairNetwork.Domain.Calendars;
 using System.Collections.Immutable;
 using Orleans;
 using RepairNetwork.Domain.Outlets;
@@ -31,7 +32,45 @@ public sealed record OutletListing
     /// <summary>Customer ratings and on-time completions so far; a dispatch tie-breaker.</summary>
     [Id(6)] public ServiceScore Score { get; init; } = ServiceScore.None;
 
+    /// <summary>
+    /// The on-shift technicians' certifications and schedules, so the service day and "can it respond
+    /// in time" are judged on when a certified technician works. Default (listings stored before
+    /// schedules existed): judged on <see cref="OnShiftCertifications"/> alone.
+    /// </summary>
+    [Id(7)] public ImmutableArray<ScheduledTechnician> Scheduled { get; init; }
+
     public string OutletId => Profile.OutletId;
+
+    /// <summary>The on-shift technicians with their schedules; sorted by technician id.</summary>
+    public static ImmutableArray<ScheduledTechnician> ScheduleOnShift(IEnumerable<TechnicianProfile> roster) =>
+        [.. roster.Where(t => t.OnShift).OrderBy(t => t.TechnicianId, StringComparer.Ordinal)
+            .Select(t => new ScheduledTechnician { Certifications = t.Certifications, Schedule = t.Schedule })];
+
+    /// <summary>
+    /// The schedules of the on-shift technicians certified for <paramref name="capability"/> on
+    /// <paramref name="day"/>; null when none has a pattern or leave (they work whenever the outlet is
+    /// open, so only the outlet's hours matter), or when the listing predates schedules.
+    /// </summary>
+    public IReadOnlyCollection<TechnicianSchedule>? SchedulesFor(string capability, DateOnly day)
+    {
+        if (Scheduled.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        List<TechnicianSchedule>? schedules = null;
+        var anyRestricted = false;
+        foreach (var technician in Scheduled)
+        {
+            if (technician.Certifications.Any(c => c.Capability == capability && c.IsValidOn(day)))
+            {
+                (schedules ??= []).Add(technician.Schedule);
+                anyRestricted |= technician.Schedule.HasPattern || !technician.Schedule.Leave.IsDefaultOrEmpty;
+            }
+        }
+
+        return schedules is null ? [] : anyRestricted ? schedules : null;
+    }
 
     /// <summary>Folds a roster into the per-capability certification summary the index needs.</summary>
     public static ImmutableArray<Certification> SummarizeOnShift(IEnumerable<TechnicianProfile> roster) =>
@@ -44,4 +83,13 @@ public sealed record OutletListing
 
     public bool HasOnShiftCertification(string capability, DateOnly day) =>
         OnShiftCertifications.Any(c => c.Capability == capability && c.IsValidOn(day));
+}
+
+/// <summary>An on-shift technician as the index knows it: what they are certified for and when they work.</summary>
+[GenerateSerializer, Alias("rn.ScheduledTechnician"), Immutable]
+public sealed record ScheduledTechnician
+{
+    [Id(0)] public required ImmutableArray<Certification> Certifications { get; init; }
+
+    [Id(1)] public required TechnicianSchedule Schedule { get; init; }
 }

@@ -283,8 +283,8 @@ public sealed record RepairOrder
             PassedOver = [.. passedOver],
             UnassignedReason = string.Empty,
             OfferExpiresAt = answerBy,
-            ResponseDueAt = ResponseDeadlineMissed ? ResponseDueAt : DueAt(EffectivePolicy.ResponseWithinFor(Request.Job.Mode), outletTime),
-            CompletionDueAt = CompletionDeadlineMissed ? CompletionDueAt : DueAt(EffectivePolicy.CompletionWithinFor(Request.Job.Mode), outletTime),
+            ResponseDueAt = ResponseDeadlineMissed ? ResponseDueAt : ResponsePromise.DueAt(outletTime),
+            CompletionDueAt = CompletionDeadlineMissed ? CompletionDueAt : CompletionPromise.DueAt(outletTime),
         }).Record(Actor.Platform, now, OrderAction.Offered, RepairOrderStatus.Offered,
             OfferDetail(assignment.OutletId, assignment.DistanceKm, answerBy, outletTime), assignment.OutletId);
     }
@@ -298,11 +298,11 @@ public sealed record RepairOrder
     public static DateTimeOffset AnswerBy(DateTimeOffset offeredAt, TimeSpan window, BusinessCalendar? outletTime) =>
         outletTime?.AddOpenTime(offeredAt, window).At ?? offeredAt + window;
 
-    /// <summary>A service-level deadline: from creation, in calendar time or in the outlet's open hours as the policy says.</summary>
-    private DateTimeOffset DueAt(TimeSpan within, BusinessCalendar? outletTime) =>
-        EffectivePolicy.Clock == ServiceClock.BusinessHours && outletTime?.AddOpenTime(CreatedAt, within).At is { } businessDue
-            ? businessDue
-            : CreatedAt + within;
+    /// <summary>The response promise: from creation, in calendar time or in the outlet's open hours as the policy says.</summary>
+    public ServicePromise ResponsePromise => new() { From = CreatedAt, Within = EffectivePolicy.ResponseWithinFor(Request.Job.Mode), Clock = EffectivePolicy.Clock };
+
+    /// <summary>The completion promise, counted like the response promise.</summary>
+    public ServicePromise CompletionPromise => new() { From = CreatedAt, Within = EffectivePolicy.CompletionWithinFor(Request.Job.Mode), Clock = EffectivePolicy.Clock };
 
     /// <summary>The audit detail of an offer; the outlet's Offered job event carries the same words.</summary>
     public static string OfferDetail(string outletId, double distanceKm, DateTimeOffset answerBy, BusinessCalendar? outletTime = null) =>

@@ -39,7 +39,7 @@ public interface IHolidayCalendarCache
     /// <summary>The calendars that apply to an outlet: those of its region, and those assigned to it, by id.</summary>
     ImmutableArray<HolidayCalendar> For(OutletProfile profile);
 
-    /// <summary>The outlet's business time as of this copy; built once per listing and calendar-set version.</summary>
+    /// <summary>The outlet's business time as of this copy; built once per profile and calendar-set version.</summary>
     BusinessCalendar CalendarOf(OutletListing listing);
 }
 
@@ -49,7 +49,8 @@ public sealed class HolidayCalendarCache : IHolidayCalendarCache
 
     private sealed record Built(long Version, BusinessCalendar Calendar);
 
-    private readonly ConditionalWeakTable<OutletListing, Built> _built = new();
+    // Keyed by profile: listings are rebuilt often, but share the profile object until it changes.
+    private readonly ConditionalWeakTable<OutletProfile, Built> _built = new();
     private Snapshot _current = new(0, ImmutableDictionary<string, RegisteredHolidayCalendar>.Empty, []);
 
     public long Version => Volatile.Read(ref _current).Version;
@@ -75,13 +76,13 @@ public sealed class HolidayCalendarCache : IHolidayCalendarCache
     public BusinessCalendar CalendarOf(OutletListing listing)
     {
         var snapshot = Volatile.Read(ref _current);
-        if (_built.TryGetValue(listing, out var built) && built.Version == snapshot.Version)
+        if (_built.TryGetValue(listing.Profile, out var built) && built.Version == snapshot.Version)
         {
             return built.Calendar;
         }
 
         var calendar = new BusinessCalendar(listing.Profile.Hours, For(listing.Profile, snapshot), listing.Profile.Calendar);
-        _built.AddOrUpdate(listing, new Built(snapshot.Version, calendar));
+        _built.AddOrUpdate(listing.Profile, new Built(snapshot.Version, calendar));
         return calendar;
     }
 

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using Orleans;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Warranty;
 using RepairNetwork.Domain.Geo;
+using RepairNetwork.Grains.Calendars;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
@@ -11,8 +14,11 @@ namespace RepairNetwork.Grains.Locator;
 /// <summary>One outlet in a locator answer.</summary>
 public sealed record LocatedOutlet(OutletAvailability Availability, double DistanceKm);
 
-/// <summary>The locator's answer and the index version that produced it.</summary>
-public sealed record LocatorResult(ImmutableArray<LocatedOutlet> Outlets, long IndexVersion);
+/// <summary>
+/// The locator's answer and the index version that produced it; <paramref name="Examined"/> outlets were
+/// looked at, and <paramref name="Bounded"/> says the search stopped at its bound before finding enough.
+/// </summary>
+public sealed record LocatorResult(ImmutableArray<LocatedOutlet> Outlets, long IndexVersion, int Examined = 0, bool Bounded = false);
 
 /// <summary>An outlet holding available stock of a part, and how far it is.</summary>
 public sealed record PartAtOutlet(OutletListing Listing, double DistanceKm, int Available);
@@ -28,8 +34,14 @@ public sealed record PartSearchResult(ImmutableArray<PartAtOutlet> Outlets, int 
 /// this silo or the outlet's directory shard started) is asked for its live state. Dispatch does not
 /// rely on this: the outlet re-checks every rule when it books.
 /// </summary>
-public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner)
+public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner, IHolidayCalendarCache calendars)
 {
+    /// <summary>
+    /// A lookup has no order yet, so "can it respond in time" is judged against the brand's standard
+    /// response time from now (<see cref="CategoryPolicy.ResponseWithin"/>'s default, 24 h).
+    /// </summary>
+    public static ServicePromise LookupPromise(DateTimeOffset now) => new() { From = now, Within = new CategoryPolicy { Category = "any" }.ResponseWithin };
+
     /// <summary>Bounds the work of an available-only search in a network where most outlets are busy.</summary>
     public const int MaxExaminedForAvailableOnly = 200;
 
@@ -37,6 +49,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     {
         var snapshot = index.Current;
         var now = clock.GetUtcNow();
+        var respond = LookupPromise(now);
         // The caller's distance bound, but dispatch's order: the first outlet that can take the job is where it would go.
         var nearest = planner.Ranked(snapshot, job, maxDistanceKm);
         if (!availableOnly)
@@ -46,7 +59,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
             List<(int Slot, NearbyOutlet Candidate)>? unknown = null;
             foreach (var candidate in nearest)
             {
-                if (FromHint(candidate, job, now) is { } located)
+                if (FromHint(candidate, job, now, respond) is { } located)
                 {
                     answers[count] = located;
                 }
@@ -63,14 +76,14 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
 
             if (unknown is not null)
             {
-                var confirmed = await Confirm([.. unknown.Select(u => u.Candidate)], job);
+                var confirmed = await Confirm([.. unknown.Select(u => u.Candidate)], job, respond);
                 for (var i = 0; i < unknown.Count; i++)
                 {
                     answers[unknown[i].Slot] = confirmed[i];
                 }
             }
 
-            return new LocatorResult(ImmutableArray.Create(answers, 0, count), snapshot.Version);
+            return new LocatorResult(ImmutableArray.Create(answers, 0, count), snapshot.Version, count, false);
         }
 
         // Outlets failing a standing rule or full by their hint are skipped without a call; those
@@ -94,7 +107,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
 
                 examined++;
                 var candidate = candidatesLeft.Current;
-                if (FromHint(candidate, job, now) is { } located)
+                if (FromHint(candidate, job, now, respond) is { } located)
                 {
                     if (located.Availability.CanTakeJob)
                     {
@@ -104,14 +117,14 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
                     continue;
                 }
 
-                if (DispatchPlanner.Screen(OutletInputs.At(candidate.Listing, now), job, now).CanTakeJob)
+                if (DispatchPlanner.Screen(planner.Inputs(candidate.Listing, calendars.CalendarOf(candidate.Listing), job, now), job, now, respond).CanTakeJob)
                 {
                     round.Add((candidate, null));
                     unconfirmed.Add(candidate);
                 }
             }
 
-            var confirmed = unconfirmed.Count == 0 ? [] : await Confirm(unconfirmed, job);
+            var confirmed = unconfirmed.Count == 0 ? [] : await Confirm(unconfirmed, job, respond);
             var next = 0;
             foreach (var (_, answer) in round)
             {
@@ -123,11 +136,12 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
             }
         }
 
-        return new LocatorResult(found.ToImmutable(), snapshot.Version);
+        return new LocatorResult(found.ToImmutable(), snapshot.Version, examined, found.Count < limit && !exhausted && examined >= MaxExaminedForAvailableOnly);
     }
 
     /// <summary>The candidate's availability from its listing and capacity hint, or null without a usable hint.</summary>
-    private LocatedOutlet? FromHint(NearbyOutlet candidate, JobRequirement job, DateTimeOffset now)
+    /// <remarks>A hint counts one day; a job whose service day is another (after closing, before a holiday) is confirmed live.</remarks>
+    private LocatedOutlet? FromHint(NearbyOutlet candidate, JobRequirement job, DateTimeOffset now, ServicePromise respond)
     {
         var listing = candidate.Listing;
         if (index.Hint(listing.OutletId) is not { } hint)
@@ -135,9 +149,9 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
             return null;
         }
 
-        var today = listing.Profile.Hours.LocalDate(now);
-        return hint.BookedOn(today) is { } booked
-            ? new LocatedOutlet(OutletAvailability.Evaluate(new OutletInputs(listing, today, booked), job, now, null), candidate.DistanceKm)
+        var inputs = planner.Inputs(listing, calendars.CalendarOf(listing), job, now);
+        return hint.BookedOn(inputs.LocalDay) is { } booked
+            ? new LocatedOutlet(OutletAvailability.Evaluate(inputs with { Booked = booked }, job, now, null, respond), candidate.DistanceKm)
             : null;
     }
 
@@ -202,10 +216,10 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     }
 
     /// <summary>Asks the outlets themselves, in parallel, and keeps the hints they answer with.</summary>
-    private async Task<LocatedOutlet[]> Confirm(IReadOnlyList<NearbyOutlet> candidates, JobRequirement job) =>
+    private async Task<LocatedOutlet[]> Confirm(IReadOnlyList<NearbyOutlet> candidates, JobRequirement job, ServicePromise respond) =>
         await Task.WhenAll(candidates.Select(async c =>
         {
-            var availability = await grains.GetGrain<IOutletGrain>(c.Listing.OutletId).CheckAvailability(job);
+            var availability = await grains.GetGrain<IOutletGrain>(c.Listing.OutletId).CheckAvailability(job, respond);
             if (availability.Hint is { } hint)
             {
                 index.ApplyHint(hint);

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Orleans;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Inventory;
 using RepairNetwork.Domain.Orders;
+using RepairNetwork.Grains.Calendars;
 using RepairNetwork.Grains.Directory;
 using RepairNetwork.Grains.Inventory;
 using RepairNetwork.Grains.Outlets;
@@ -54,8 +56,12 @@ public sealed class DispatchOptions
     /// <summary>Siblings examined as a transfer's source per destination, nearest first.</summary>
     public int MaxTransferSourcesExamined { get; set; } = DispatchPolicy.Default.MaxTransferSourcesExamined;
 
+    /// <summary>A job is booked for today only while at least this much of today's service time is left; later, the next service day.</summary>
+    public TimeSpan ServiceDayCutOff { get; set; } = DispatchPolicy.Default.ServiceDayCutOff;
+
     public DispatchPolicy ToPolicy() => new()
     {
+        ServiceDayCutOff = ServiceDayCutOff,
         CarryInReachKm = CarryInMaxDistanceKm,
         OnSiteReachKm = OnSiteMaxDistanceKm,
         MailInReachKm = MailInMaxDistanceKm,
@@ -73,10 +79,16 @@ public sealed class DispatchOptions
 /// the offer lapses with the booking, in one write. <paramref name="OrderRevision"/> is the audit
 /// sequence the offer will get, so the order's own (later) append of the event is recognised as a repeat.
 /// </summary>
-public sealed record OfferNotice(int OrderRevision, DateTimeOffset At, TimeSpan AcceptanceWindow);
+/// <paramref name="Response"/> is the order's response promise: outlets that cannot respond before it
+/// falls due are passed over.
+/// </summary>
+public sealed record OfferNotice(int OrderRevision, DateTimeOffset At, TimeSpan AcceptanceWindow, ServicePromise? Response = null);
 
-/// <summary>The outcome of one dispatch: an assignment, or the reason there is none.</summary>
-public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<PassedOverOutlet> PassedOver, string UnassignedReason);
+/// <summary>
+/// The outcome of one dispatch: an assignment, or the reason there is none. <paramref name="OutletTime"/>
+/// is the business calendar the offer was timed with (the order's acceptance window and deadlines use the same).
+/// </summary>
+public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<PassedOverOutlet> PassedOver, string UnassignedReason, BusinessCalendar? OutletTime = null);
 
 /// <summary>
 /// Sends a job where <see cref="DispatchPlanner"/> says: candidates come in the planner's order from
@@ -87,7 +99,7 @@ public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<Pass
 /// sources) can send them to, with the parts held at the sibling and the transfer requested here.
 /// This class gathers inputs (stock, bookings) and books; it decides nothing itself.
 /// </summary>
-public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner)
+public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner, IHolidayCalendarCache calendars)
 {
     /// <summary>The transfer a dispatch requests for the order's <paramref name="attempt"/>-th offer (1 = first).</summary>
     public static string TransferIdFor(string orderId, int attempt) => TransferRequest.DispatchTransferId(orderId, attempt);
@@ -133,7 +145,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
         if (preferredOutletId is not null && parts.IsEmpty && !excludedOutlets.Contains(preferredOutletId) && await TryPreferred(orderId, job, preferredOutletId, offer) is { } planned)
         {
-            return new DispatchOutcome(planned, [], string.Empty);
+            return new DispatchOutcome(planned.Assignment, [], string.Empty, planned.OutletTime);
         }
 
         foreach (var (listing, distance) in planner.Ranked(index.Current, job, maxKm))
@@ -150,7 +162,8 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 break;
             }
 
-            var reasons = DispatchPlanner.Screen(OutletInputs.At(listing, now), job, now).Reasons;
+            var outletTime = calendars.CalendarOf(listing);
+            var reasons = DispatchPlanner.Screen(planner.Inputs(listing, outletTime, job, now), job, now, offer?.Response).Reasons;
             if (reasons.IsEmpty && !parts.IsEmpty && await Shortfall(listing.OutletId, parts) is { } shortReason)
             {
                 // Capable but short of parts: a candidate for a transfer once no outlet has them.
@@ -160,7 +173,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
 
             if (reasons.IsEmpty)
             {
-                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer), parts.IsEmpty ? OfferedEvent(orderId, listing.OutletId, distance, offer) : null);
+                var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer, outletTime), parts.IsEmpty ? OfferedEvent(orderId, listing.OutletId, distance, offer, outletTime) : null, offer?.Response);
                 if (booking.Booked)
                 {
                     if (parts.IsEmpty)
@@ -191,7 +204,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         // No capable outlet holds the parts: the first one a sibling can send them to.
         foreach (var (listing, distance, at) in planner.TransferDestinations(shortOfParts))
         {
-            var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer));
+            var booking = await grains.GetGrain<IOutletGrain>(listing.OutletId).TryBook(orderId, job, AnswerBy(offer, calendars.CalendarOf(listing)), respond: offer?.Response);
             if (!booking.Booked)
             {
                 passedOver[at] = passedOver[at] with { Reasons = booking.Reasons };
@@ -224,7 +237,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 Parts = supply,
                 Explanation = DispatchExplanation.For(listing.OutletId, distance, recorded, supply),
             };
-            return new DispatchOutcome(assignment, recorded, string.Empty);
+            return new DispatchOutcome(assignment, recorded, string.Empty, calendars.CalendarOf(listing));
         }
     }
 
@@ -275,10 +288,11 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
         return null;
     }
 
-    private static DateTimeOffset? AnswerBy(OfferNotice? offer) => offer is null ? null : offer.At + offer.AcceptanceWindow;
+    private static DateTimeOffset? AnswerBy(OfferNotice? offer, BusinessCalendar outletTime) =>
+        offer is null ? null : RepairOrder.AnswerBy(offer.At, offer.AcceptanceWindow, outletTime);
 
     /// <summary>The Offered job event the outlet stores with the booking; null when the order will append it.</summary>
-    private static JobEvent? OfferedEvent(string orderId, string outletId, double distanceKm, OfferNotice? offer) =>
+    private static JobEvent? OfferedEvent(string orderId, string outletId, double distanceKm, OfferNotice? offer, BusinessCalendar outletTime) =>
         offer is null
             ? null
             : new JobEvent
@@ -286,20 +300,21 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 OrderId = orderId,
                 Kind = JobEventKind.Offered,
                 At = offer.At,
-                Detail = RepairOrder.OfferDetail(outletId, distanceKm, offer.At + offer.AcceptanceWindow),
+                Detail = RepairOrder.OfferDetail(outletId, distanceKm, RepairOrder.AnswerBy(offer.At, offer.AcceptanceWindow, outletTime), outletTime),
                 OrderRevision = offer.OrderRevision,
             };
 
-    private async Task<Assignment?> TryPreferred(string orderId, JobRequirement job, string outletId, OfferNotice? offer)
+    private async Task<(Assignment Assignment, BusinessCalendar OutletTime)?> TryPreferred(string orderId, JobRequirement job, string outletId, OfferNotice? offer)
     {
         if (index.Current.Find(outletId) is not { } listing || planner.PlannedCandidate(listing, job) is not { DistanceKm: var distance })
         {
             return null;
         }
 
-        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job, AnswerBy(offer), OfferedEvent(orderId, outletId, distance, offer));
+        var outletTime = calendars.CalendarOf(listing);
+        var booking = await grains.GetGrain<IOutletGrain>(outletId).TryBook(orderId, job, AnswerBy(offer, outletTime), OfferedEvent(orderId, outletId, distance, offer, outletTime), offer?.Response);
         return booking.Booked
-            ? new Assignment
+            ? (new Assignment
             {
                 OutletId = outletId,
                 OutletName = booking.Listing.Profile.Name,
@@ -307,7 +322,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 BookedForDate = booking.LocalDate,
                 AssignedAt = clock.GetUtcNow(),
                 Explanation = DispatchExplanation.Planned(outletId, distance),
-            }
+            }, outletTime)
             : null;
     }
 

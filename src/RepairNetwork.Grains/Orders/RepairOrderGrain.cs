@@ -536,10 +536,10 @@ public sealed class RepairOrderGrain(
         _dispatchingFirstTime = false;
         var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet : null;
         var now = clock.GetUtcNow();
-        var notice = new OfferNotice(order.Revision + 1, now, order.EffectivePolicy.AcceptanceWindow);
+        var notice = new OfferNotice(order.Revision + 1, now, order.EffectivePolicy.AcceptanceWindow, order.ResponsePromise);
         var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets, preferred, notice);
         var dispatched = outcome.Assignment is { } assignment
-            ? order.Offer(assignment, outcome.PassedOver, now)
+            ? order.Offer(assignment, outcome.PassedOver, now, outcome.OutletTime)
             : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver, now);
         if (dispatched.Status == RepairOrderStatus.Unassigned && order.Status != RepairOrderStatus.Unassigned)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Orleans;
 using Orleans.Concurrency;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Outlets;
 
@@ -34,16 +35,19 @@ public interface IOutletGrain : IGrainWithStringKey
 
     /// <summary>Every capability rule, evaluated live, including capacity left today.</summary>
     [ReadOnly]
-    Task<OutletAvailability> CheckAvailability(JobRequirement job);
+    Task<OutletAvailability> CheckAvailability(JobRequirement job, ServicePromise? respond = null);
 
     /// <summary>
-    /// Books one unit of today's capacity for an order if every rule passes. Idempotent per order.
+    /// Books one unit of the capacity of the job's service day (today, or the outlet's next day with
+    /// service time: see <see cref="DispatchPlanner.Inputs"/>) if every rule passes. Idempotent per order.
+    /// <paramref name="respond"/>, when given, is the order's response promise: the outlet refuses a job
+    /// it cannot answer in time.
     /// <paramref name="answerBy"/>, when given, is when the offer lapses: the outlet watches it and
     /// tells the order then, so an order needs no timer of its own while it waits for an answer.
     /// <paramref name="offered"/>, when given, is the job's Offered event: stored in the same write as
     /// the booking, so an offer costs the outlet one write instead of two.
     /// </summary>
-    Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null);
+    Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null, ServicePromise? respond = null);
 
     /// <summary>
     /// The order is no longer waiting for this outlet's answer: stop watching it. With

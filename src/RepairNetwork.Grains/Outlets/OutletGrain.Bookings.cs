@@ -1,4 +1,5 @@
 using Orleans;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Grains.Directory;
 
@@ -10,20 +11,17 @@ public sealed partial class OutletGrain
     /// <summary>Bookings older than this are only kept in the job feed.</summary>
     private const int BookingDaysKept = 7;
 
-    /// <summary>What the planner needs of this outlet now: its listing, local day and the live count booked that day.</summary>
-    private OutletInputs Inputs(OutletListing listing, DateTimeOffset now)
-    {
-        var today = listing.Profile.Hours.LocalDate(now);
-        return new OutletInputs(listing, today, state.State.BookedPerDay.GetValueOrDefault(today));
-    }
+    /// <summary>What the planner needs of this outlet for a job now: its listing, business time, service day and the live count booked that day.</summary>
+    private OutletInputs Inputs(OutletListing listing, JobRequirement job, DateTimeOffset now) =>
+        planner.Inputs(listing, calendars.CalendarOf(listing), job, now, day => state.State.BookedPerDay.GetValueOrDefault(day));
 
-    public Task<OutletAvailability> CheckAvailability(JobRequirement job)
+    public Task<OutletAvailability> CheckAvailability(JobRequirement job, ServicePromise? respond = null)
     {
         var now = clock.GetUtcNow();
-        return Task.FromResult(OutletAvailability.Evaluate(Inputs(Listing(), now), job, now, Hint()));
+        return Task.FromResult(OutletAvailability.Evaluate(Inputs(Listing(), job, now), job, now, Hint(), respond));
     }
 
-    public async Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null)
+    public async Task<BookingResult> TryBook(string orderId, JobRequirement job, DateTimeOffset? answerBy = null, JobEvent? offered = null, ServicePromise? respond = null)
     {
         var listing = Listing();
         if (state.State.Bookings.TryGetValue(orderId, out var bookedDay))
@@ -32,9 +30,9 @@ public sealed partial class OutletGrain
         }
 
         var now = clock.GetUtcNow();
-        var inputs = Inputs(listing, now);
+        var inputs = Inputs(listing, job, now);
         var (today, booked) = (inputs.LocalDay, inputs.Booked!.Value);
-        var screening = DispatchPlanner.Screen(inputs, job, now);
+        var screening = DispatchPlanner.Screen(inputs, job, now, respond);
         if (!screening.CanTakeJob)
         {
             return new BookingResult { Booked = false, LocalDate = today, Reasons = screening.Reasons, Listing = listing };
@@ -116,12 +114,12 @@ public sealed partial class OutletGrain
     public Task<OutletLoad> GetLoad()
     {
         var listing = Listing();
-        var inputs = Inputs(listing, clock.GetUtcNow());
-        var booked = inputs.Booked!.Value;
+        var today = listing.Profile.Hours.LocalDate(clock.GetUtcNow());
+        var booked = state.State.BookedPerDay.GetValueOrDefault(today);
         return Task.FromResult(new OutletLoad
         {
             Listing = listing,
-            LocalDate = inputs.LocalDay,
+            LocalDate = today,
             BookedToday = booked,
             CapacityLeftToday = DispatchRules.CapacityLeft(booked, listing.Profile.DailyCapacity),
             OpenOrders = state.State.OpenOrders.Count,

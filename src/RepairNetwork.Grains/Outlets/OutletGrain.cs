@@ -27,16 +27,21 @@ public sealed partial class OutletGrain(
     [PersistentState("outlet", StorageNames.Repair)] IPersistentState<OutletState> state,
     IOutletIndex index,
     TimeProvider clock,
-    IOptions<DispatchOptions> options) : Grain, IOutletGrain, IRemindable
+    IOptions<DispatchOptions> options,
+    DispatchPlanner planner,
+    Calendars.IHolidayCalendarCache calendars) : Grain, IOutletGrain, IRemindable
 {
     // Fields, so that every part of the class sees the same captured parameters.
     private readonly IPersistentState<OutletState> state = state;
     private readonly IOutletIndex index = index;
     private readonly TimeProvider clock = clock;
     private readonly IOptions<DispatchOptions> options = options;
+    private readonly DispatchPlanner planner = planner;
+    private readonly Calendars.IHolidayCalendarCache calendars = calendars;
 
     /// <summary>The roster folded for the index; rebuilt only after a change is committed.</summary>
     private ImmutableArray<Certification>? _onShiftCertifications;
+    private ImmutableArray<ScheduledTechnician>? _scheduled;
 
     private string OutletId => this.GetPrimaryKeyString();
 
@@ -68,6 +73,7 @@ public sealed partial class OutletGrain(
             Profile = profile,
             Status = state.State.Status,
             OnShiftCertifications = _onShiftCertifications ??= OutletListing.SummarizeOnShift(state.State.Roster.Values.Select(t => t.Profile)),
+            Scheduled = _scheduled ??= OutletListing.ScheduleOnShift(state.State.Roster.Values.Select(t => t.Profile)),
             FullOn = full ? today : null,
             Score = state.State.Score,
             Version = state.State.Version,
@@ -79,6 +85,7 @@ public sealed partial class OutletGrain(
     private async Task<OutletListing> Commit()
     {
         _onShiftCertifications = null;
+        _scheduled = null;
         state.State.Version++;
         state.State.UpdatedAt = clock.GetUtcNow();
         await Save();

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Orleans;
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Dispatch;
 using RepairNetwork.Domain.Technicians;
 
@@ -73,15 +74,25 @@ public sealed record OutletAvailability
     /// <summary>The outlet's capacity hint as of this answer, for the asker's index.</summary>
     [Id(4)] public CapacityHint? Hint { get; init; }
 
+    /// <summary>The local day the job would be booked on (its service day); null when it has none.</summary>
+    [Id(5)] public DateOnly? ServiceDay { get; init; }
+
+    /// <summary>When the outlet next opens, when it is closed now.</summary>
+    [Id(6)] public DateTimeOffset? NextOpenAt { get; init; }
+
+    /// <summary>Why it is closed now ("closed until ... (zone): Spring Festival"); empty when open.</summary>
+    [Id(7)] public string ClosedReason { get; init; } = string.Empty;
+
     public bool CanTakeJob => Reasons.IsEmpty;
 
     /// <summary>
     /// The planner's screening of the outlet at <paramref name="now"/>: what the outlet answers live,
     /// and what a lookup answers from its index and the outlet's capacity hint.
     /// </summary>
-    public static OutletAvailability Evaluate(in OutletInputs outlet, JobRequirement job, DateTimeOffset now, CapacityHint? hint)
+    public static OutletAvailability Evaluate(in OutletInputs outlet, JobRequirement job, DateTimeOffset now, CapacityHint? hint, ServicePromise? respond = null)
     {
-        var screening = DispatchPlanner.Screen(outlet, job, now);
+        var screening = DispatchPlanner.Screen(outlet, job, now, respond);
+        var opening = screening.OpenNow ? null : outlet.Time?.Calendar.NextOpening(now);
         return new OutletAvailability
         {
             Listing = outlet.Listing,
@@ -89,6 +100,9 @@ public sealed record OutletAvailability
             CapacityLeftToday = screening.CapacityLeft,
             OpenNow = screening.OpenNow,
             Hint = hint,
+            ServiceDay = outlet.Time is { } time ? time.ServiceDay.Date : outlet.LocalDay,
+            NextOpenAt = opening?.OpensAt,
+            ClosedReason = opening?.Reason ?? string.Empty,
         };
     }
 }

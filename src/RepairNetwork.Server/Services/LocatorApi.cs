@@ -26,7 +26,7 @@ public sealed class LocatorApi(OutletLocator locator, IGrainFactory grains) : Ap
         var limit = Limit(request.Limit);
         var maxKm = MaxDistance(request.MaxDistanceKm);
         var result = await locator.FindNearest(job, limit, maxKm, request.AvailableOnly);
-        var response = new Api.FindNearestOutletsResponse { IndexVersion = result.IndexVersion };
+        var response = new Api.FindNearestOutletsResponse { IndexVersion = result.IndexVersion, OutletsExamined = result.Examined, SearchBounded = result.Bounded };
         response.Candidates.AddRange(result.Outlets.Select(ToProto));
         return response;
     }
@@ -94,7 +94,15 @@ public sealed class LocatorApi(OutletLocator locator, IGrainFactory grains) : Ap
             CanTakeJob = availability.CanTakeJob,
             CapacityLeftToday = availability.CapacityLeftToday,
             OpenNow = availability.OpenNow,
+            ClosedReason = availability.ClosedReason,
+            ServiceDay = availability.ServiceDay is { } day ? CommonMapping.ToText(day) : string.Empty,
+            TimeZone = profile.Hours.TimeZoneId,
         };
+        if (availability.NextOpenAt is { } opens)
+        {
+            candidate.NextOpenTime = CommonMapping.ToProto(opens);
+        }
+
         candidate.Reasons.AddRange(availability.Reasons.Select(CommonMapping.ToProto));
         return candidate;
     }
