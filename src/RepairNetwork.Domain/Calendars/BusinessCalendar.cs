@@ -98,6 +98,12 @@ public sealed record ServiceDay
     /// <summary>Empty when today; otherwise why not today (and why later days were passed over), naming dates with their zone.</summary>
     public required string Reason { get; init; }
 
+    /// <summary>
+    /// When service time starts that day (now, when it already runs): an upper bound for when the outlet
+    /// can next answer, which spares dispatch a second search in the common case.
+    /// </summary>
+    public DateTimeOffset? StartsAt { get; init; }
+
     public bool Found => Date is not null;
 }
 
@@ -407,9 +413,19 @@ public sealed class BusinessCalendar
             var earliest = i == 0 ? now : (service.Count > 0 ? service[0].Start : now);
             if (service.Count > 0 && earliest < service[^1].End - cutOff && service[^1].End > now)
             {
+                var starts = service[^1].Start;
+                for (var k = 0; k < service.Count; k++)
+                {
+                    if (service[k].End > now)
+                    {
+                        starts = service[k].Start > now ? service[k].Start : now;
+                        break;
+                    }
+                }
+
                 return i == 0
-                    ? new ServiceDay { Date = date, IsToday = true, Reason = string.Empty }
-                    : new ServiceDay { Date = date, IsToday = false, Reason = Passed(skipped) };
+                    ? new ServiceDay { Date = date, IsToday = true, Reason = string.Empty, StartsAt = starts }
+                    : new ServiceDay { Date = date, IsToday = false, Reason = Passed(skipped), StartsAt = starts };
             }
 
             string why;

@@ -126,8 +126,9 @@ public sealed class DispatchPlanner(DispatchPolicy policy)
             {
                 reasons = reasons.Add(DispatchRules.NoServiceDayReason(time.ServiceDay.Reason));
             }
-            else if (respond?.DueAt(time.Calendar) is { } due && due > now)
+            else if (respond?.DueAt(time.Calendar) is { } due && due > now && !(time.ServiceDay.StartsAt <= due))
             {
+                // The service day starts too late; the outlet may still be open (and answer) before it.
                 var next = time.Calendar.NextServiceTime(now, time.Technicians);
                 if (next.OpensAt is not { } starts || starts > due)
                 {
