@@ -27,6 +27,23 @@ public sealed class TechnicianChoiceTests
     }
 
     [Fact]
+    public void A_technician_on_leave_or_off_their_shift_days_on_the_booked_day_is_not_chosen()
+    {
+        var calendar = new Domain.Calendars.BusinessCalendar(WeekdayHours());
+        var onLeave = Roster[1] with { Schedule = Domain.Calendars.TechnicianSchedule.Create([], [Domain.Calendars.LeavePeriod.Of("annual leave", Today, Today)], "technician") };
+        var weekendsOnly = Roster[0] with
+        {
+            Schedule = Domain.Calendars.TechnicianSchedule.Create([Domain.Calendars.ShiftPeriod.Of(DayOfWeek.Saturday, 9, 18), Domain.Calendars.ShiftPeriod.Of(DayOfWeek.Sunday, 9, 18)], [], "technician"),
+        };
+
+        // 2026-11-18 is a Wednesday: t-a is on leave, t-b works weekends only.
+        var nobody = Assert.Throws<DomainException>(() => TechnicianChoice.Choose("OUT", [onLeave, weekendsOnly], _ => 0, null, Screen, Today, calendar));
+        Assert.Contains("2026-11-18 (Asia/Shanghai)", nobody.Message, StringComparison.Ordinal);
+        Assert.Throws<DomainException>(() => TechnicianChoice.Choose("OUT", [onLeave, weekendsOnly], _ => 0, "t-a", Screen, Today, calendar));
+        Assert.Equal("t-b", TechnicianChoice.Choose("OUT", [onLeave, Roster[0]], _ => 0, null, Screen, Today, calendar));
+    }
+
+    [Fact]
     public void Off_shift_and_expired_technicians_never_qualify()
     {
         var error = Assert.Throws<DomainException>(() => Choose("t-off"));

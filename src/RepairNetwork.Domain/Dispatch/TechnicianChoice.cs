@@ -1,3 +1,4 @@
+using RepairNetwork.Domain.Calendars;
 using RepairNetwork.Domain.Technicians;
 
 namespace RepairNetwork.Domain.Dispatch;
@@ -7,27 +8,31 @@ public static class TechnicianChoice
 {
     /// <summary>
     /// The technician named (who must be on shift and certified for the capability on the outlet's
-    /// local <paramref name="day"/>) or, when none is named, the qualifying technician with the fewest
-    /// active orders, the id breaking ties so the choice is repeatable.
+    /// local <paramref name="day"/>, the day the work is booked for, and, given the outlet's
+    /// <paramref name="calendar"/>, scheduled to work that day: not on leave, a shift while the outlet
+    /// is open) or, when none is named, the qualifying technician with the fewest active orders, the id
+    /// breaking ties so the choice is repeatable.
     /// </summary>
     /// <param name="activeOrdersOf">Technician id → active orders they work on.</param>
-    public static string Choose(string outletId, IEnumerable<TechnicianProfile> roster, Func<string, int> activeOrdersOf, string? technicianId, string capability, DateOnly day)
+    public static string Choose(string outletId, IEnumerable<TechnicianProfile> roster, Func<string, int> activeOrdersOf, string? technicianId, string capability, DateOnly day, BusinessCalendar? calendar = null)
     {
         var technicians = roster as IReadOnlyCollection<TechnicianProfile> ?? [.. roster];
+        var when = calendar is null ? $"{day:yyyy-MM-dd}" : calendar.Describe(day);
+        bool Qualifies(TechnicianProfile t) => t.CanWorkOn(capability, day) && (calendar is null || t.Schedule.IsWorkingOn(calendar, day));
         if (!string.IsNullOrEmpty(technicianId))
         {
             var named = technicians.FirstOrDefault(t => t.TechnicianId == technicianId) ?? throw DomainException.NotFound("technician", technicianId);
-            return named.CanWorkOn(capability, day)
+            return Qualifies(named)
                 ? technicianId
-                : throw DomainException.Precondition($"technician '{technicianId}' is not on shift with a valid certification for {capability} on {day:yyyy-MM-dd}");
+                : throw DomainException.Precondition($"technician '{technicianId}' is not scheduled with a valid certification for {capability} on {when}");
         }
 
         return technicians
-            .Where(t => t.CanWorkOn(capability, day))
+            .Where(Qualifies)
             .OrderBy(t => activeOrdersOf(t.TechnicianId))
             .ThenBy(t => t.TechnicianId, StringComparer.Ordinal)
             .Select(t => t.TechnicianId)
             .FirstOrDefault()
-            ?? throw DomainException.Precondition($"no technician of outlet '{outletId}' is on shift with a valid certification for {capability} on {day:yyyy-MM-dd}");
+            ?? throw DomainException.Precondition($"no technician of outlet '{outletId}' is scheduled with a valid certification for {capability} on {when}");
     }
 }

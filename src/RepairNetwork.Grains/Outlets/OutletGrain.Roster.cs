@@ -37,8 +37,9 @@ public sealed partial class OutletGrain
 
     public async Task<string> AssignTechnician(string orderId, string? technicianId, string capability)
     {
-        var profile = RequireProfile();
-        var today = profile.Hours.LocalDate(clock.GetUtcNow());
+        var listing = Listing();
+        // The work is done on the day the job is booked for (its service day), today when not known.
+        var day = state.State.Bookings.TryGetValue(orderId, out var booked) ? booked : listing.Profile.Hours.LocalDate(clock.GetUtcNow());
         var onOrders = state.State.TechnicianOnOrder.Values;
         var chosen = TechnicianChoice.Choose(
             OutletId,
@@ -46,7 +47,8 @@ public sealed partial class OutletGrain
             id => onOrders.Count(t => t == id),
             technicianId,
             capability,
-            today);
+            day,
+            calendars.CalendarOf(listing));
 
         if (state.State.TechnicianOnOrder.GetValueOrDefault(orderId) != chosen)
         {
