@@ -44,7 +44,7 @@ internal static class NearestCommand
                 return 0;
             }
 
-            var table = Tables.New("#", "Outlet", "Name", "Distance km", "Can take job", "Capacity left", "Reasons").RightAlign(0, 3, 5);
+            var table = Tables.New("#", "Outlet", "Name", "Distance km", "Can take job", "Service day", "Open now", "Capacity left", "Reasons").RightAlign(0, 3, 7);
             var rank = 0;
             foreach (var candidate in response.Candidates)
             {
@@ -54,12 +54,16 @@ internal static class NearestCommand
                     candidate.Name,
                     Names.Km(candidate.DistanceKm),
                     Names.YesNo(candidate.CanTakeJob),
+                    candidate.ServiceDay.Length == 0 ? "-" : $"{candidate.ServiceDay} ({candidate.TimeZone})",
+                    candidate.OpenNow ? "yes" : (candidate.ClosedReason.Length == 0 ? "no" : candidate.ClosedReason),
                     candidate.CapacityLeftToday.ToString(CultureInfo.InvariantCulture),
                     Names.Reasons(candidate.Reasons));
             }
 
             AnsiConsole.Write(table);
-            Tables.Line($"index version {response.IndexVersion}");
+            Tables.Line(response.SearchBounded
+                ? $"index version {response.IndexVersion}; search stopped at its bound after {response.OutletsExamined} outlets: farther outlets were not examined"
+                : $"index version {response.IndexVersion}");
             return 0;
         }));
         return command;
