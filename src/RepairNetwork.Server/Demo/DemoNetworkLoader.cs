@@ -32,7 +32,49 @@ public sealed partial class DemoNetworkLoader(
 
     public static readonly IReadOnlyList<string> DemoCalendarRegions = ["CN-*"];
 
+    /// <summary>
+    /// Loads, and on a transient failure (the database busy or briefly gone, a silo starting) tries the
+    /// whole load again after a growing pause: every step is idempotent, and a failed demo load must
+    /// never stop the server (a BackgroundService that throws shuts the host down).
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pause = TimeSpan.FromSeconds(2);
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Load(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is DomainException or IOException)
+            {
+                // A rule the data breaks, or a missing file: trying again changes nothing.
+                LogFailed(ex);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogRetrying(attempt, pause.TotalSeconds, ex.GetType().Name, ex.Message);
+                try
+                {
+                    await Task.Delay(pause, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            }
+        }
+    }
+
+    private async Task Load(CancellationToken stoppingToken)
     {
         var configured = configuration["Demo:Folder"];
         if (!string.IsNullOrEmpty(configured) && !Directory.Exists(configured))
@@ -123,4 +165,10 @@ public sealed partial class DemoNetworkLoader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo network loaded: {Outlets} outlets, {Technicians} technicians in {Milliseconds} ms")]
     private partial void LogLoaded(int outlets, int technicians, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo network load attempt {Attempt} failed ({Kind}: {Reason}); trying again in {Seconds} s (loading is idempotent)")]
+    private partial void LogRetrying(int attempt, double seconds, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Demo network not loaded; the server keeps running without it")]
+    private partial void LogFailed(Exception ex);
 }
