@@ -79,7 +79,7 @@ public sealed partial class DemoNetworkLoader(
         var configured = configuration["Demo:Folder"];
         if (!string.IsNullOrEmpty(configured) && !Directory.Exists(configured))
         {
-            throw new InvalidOperationException($"Demo:Folder '{configured}' does not exist");
+            throw new DirectoryNotFoundException($"Demo:Folder '{configured}' does not exist");
         }
 
         var folder = string.IsNullOrEmpty(configured) ? Path.Combine(AppContext.BaseDirectory, "DemoData") : Path.GetFullPath(configured);
