@@ -21,6 +21,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IOutletIndex, OutletIndex>();
         services.AddSingleton<Calendars.IHolidayCalendarCache, Calendars.HolidayCalendarCache>();
+        services.AddSingleton<Catalog.CapabilityCatalogCache>();
         services.AddSingleton<Calendars.HolidayCalendarSync>();
         services.AddSingleton<OutletIndexSynchronizer>();
         services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());

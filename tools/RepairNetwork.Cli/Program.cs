@@ -21,6 +21,7 @@ var root = new RootCommand("rn: command-line client for the RepairNetwork repair
     OutletCommands.Create(app),
     BusinessTimeCommands.Technician(app),
     CalendarCommands.Create(app),
+    CatalogCommands.Create(app),
     NearestCommand.Create(app),
     OrderCommands.Create(app),
     JobsCommands.Create(app),

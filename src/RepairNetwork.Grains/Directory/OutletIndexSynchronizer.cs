@@ -23,6 +23,7 @@ public sealed partial class OutletIndexSynchronizer(
     IGrainFactory grains,
     IOutletIndex index,
     HolidayCalendarSync calendars,
+    Catalog.CapabilityCatalogCache catalog,
     IOptions<OutletIndexOptions> options,
     ILogger<OutletIndexSynchronizer> logger) : BackgroundService
 {
@@ -77,6 +78,8 @@ public sealed partial class OutletIndexSynchronizer(
             {
                 LogCalendarsSynced();
             }
+
+            await catalog.SyncOnce();
 
             return await SyncAllShards();
         }

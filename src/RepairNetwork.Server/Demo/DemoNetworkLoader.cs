@@ -94,6 +94,7 @@ public sealed partial class DemoNetworkLoader(
 
         using var outletsFile = File.OpenText(Path.Combine(folder, "outlets-cn.csv"));
         var outlets = OutletFileReader.ReadOutletsCsv(outletsFile).Where(r => r.Item is not null).Select(r => OutletMapping.ToDomain(r.Item)).ToList();
+        await PutDemoCatalog(grains, outlets);
         await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (profile, _) =>
             await CreateOrAddRegion(grains.GetGrain<IOutletGrain>(profile.OutletId), profile));
 
@@ -105,6 +106,23 @@ public sealed partial class DemoNetworkLoader(
             await CreateOrAddShifts(grains.GetGrain<ITechnicianGrain>(profile.TechnicianId), profile));
 
         LogLoaded(outlets.Count, technicians.Count, stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// The demo network's capabilities and their product categories (the word before the first '.'),
+    /// put only while headquarters has set no catalog, so later edits survive a restart.
+    /// </summary>
+    public static async Task PutDemoCatalog(IGrainFactory grains, IReadOnlyCollection<OutletProfile> outlets)
+    {
+        var grain = grains.GetGrain<Grains.Catalog.ICapabilityCatalogGrain>(Grains.Catalog.CapabilityCatalogGrain.Key);
+        if ((await grain.Get()).Version > 0)
+        {
+            return;
+        }
+
+        var capabilities = outlets.SelectMany(o => o.Capabilities).Distinct(StringComparer.Ordinal).ToList();
+        var categories = capabilities.Select(c => c.Split('.')[0]).Distinct(StringComparer.Ordinal);
+        await grain.Put(Domain.Catalog.CapabilityCatalog.Create(capabilities, categories, "demo"), expectedVersion: 0);
     }
 
     /// <summary>

@@ -98,6 +98,7 @@ public static class ApiExtensions
         app.MapGrpcService<DispatchApi>().RequireAuthorization();
         app.MapGrpcService<NetworkApi>().RequireAuthorization();
         app.MapGrpcService<CalendarApi>().RequireAuthorization();
+        app.MapGrpcService<CatalogApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");

@@ -114,6 +114,8 @@ public static class AccessPolicy
         // Holiday calendars are headquarters' reference data, no outlet's own: any outlet may read them.
         // An outlet's schedule is its own (its closures and special hours).
         [Method(Api.CalendarService.Descriptor, "PutHolidayCalendar")] = AccessRule.For(Roles.Hq),
+        [Method(Api.CatalogService.Descriptor, "PutCapabilityCatalog")] = AccessRule.For(Roles.Hq),
+        [Method(Api.CatalogService.Descriptor, "GetCapabilityCatalog")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
         [Method(Api.CalendarService.Descriptor, "GetHolidayCalendar")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
         [Method(Api.CalendarService.Descriptor, "ListHolidayCalendars")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
         [Method(Api.CalendarService.Descriptor, "GetOutletSchedule")] = AccessRule.For(Roles.Hq, Roles.CallCenter)

@@ -16,7 +16,7 @@ namespace RepairNetwork.Server.Services;
 /// <see cref="BatchPlanner"/> and (unless a dry run) turned into repair orders offered to their
 /// planned outlets; results stream back per window, then a closing report.
 /// </summary>
-public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grains, ILogger<DispatchApi> logger) : Api.DispatchService.DispatchServiceBase
+public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grains, ILogger<DispatchApi> logger, Grains.Catalog.CapabilityCatalogCache catalog) : Api.DispatchService.DispatchServiceBase
 {
     /// <summary>Results per response message.</summary>
     public const int ResultsPerMessage = 1_000;
@@ -71,6 +71,9 @@ public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grai
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} window {Window}: {Jobs} jobs planned in {FindingMs:0} ms finding candidates, {ReadingMs:0} ms reading the capacity of {Outlets} outlets, {AssigningMs:0} ms assigning, {Rounds} rounds")]
     private partial void LogWindow(string batchId, int window, int jobs, double findingMs, double readingMs, int outlets, double assigningMs, int rounds);
 
+    /// <summary>The silo's copy of the capability catalog; batch jobs are checked against it like single orders.</summary>
+    private Domain.Catalog.CapabilityCatalog Catalog => catalog.Current;
+
     private sealed class BatchRun(RouteBatchSettings settings, BatchPlanner planner, IGrainFactory grains, Actor actor, IServerStreamWriter<Api.RouteBatchResponse> responses, DispatchApi api, CancellationToken ct)
     {
         private readonly List<RouteJobInput> _window = [];
@@ -96,6 +99,7 @@ public sealed partial class DispatchApi(BatchPlanner planner, IGrainFactory grai
             try
             {
                 input = DispatchMapping.ToDomain(job, settings);
+                api.Catalog.RequireKnown(input.Job.Job.Capability, input.Order?.Product.Category);
             }
             catch (Exception ex) when (DispatchMapping.Rejected(job, ex) is { } rejected)
             {

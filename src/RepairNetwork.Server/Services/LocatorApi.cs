@@ -10,7 +10,7 @@ using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
 
-public sealed class LocatorApi(OutletLocator locator, IGrainFactory grains) : Api.LocatorService.LocatorServiceBase
+public sealed class LocatorApi(OutletLocator locator, IGrainFactory grains, Grains.Catalog.CapabilityCatalogCache catalog) : Api.LocatorService.LocatorServiceBase
 {
     public const int DefaultLimit = 5;
     public const int MaxLimit = 50;
@@ -20,7 +20,7 @@ public sealed class LocatorApi(OutletLocator locator, IGrainFactory grains) : Ap
         var job = new JobRequirement
         {
             CustomerLocation = CommonMapping.ToDomain(request.Location, "location"),
-            Capability = Identifiers.RequireCapability(request.Capability, "capability"),
+            Capability = catalog.Current.RequireCapability(request.Capability, "capability"),
             Mode = CommonMapping.ToDomain(request.ServiceMode, "service_mode"),
         };
         var limit = Limit(request.Limit);

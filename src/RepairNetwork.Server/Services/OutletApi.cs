@@ -10,13 +10,14 @@ using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
 
-public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.OutletService.OutletServiceBase
+public sealed class OutletApi(IGrainFactory grains, IOutletIndex index, Grains.Catalog.CapabilityCatalogCache catalog) : Api.OutletService.OutletServiceBase
 {
     private const string PageKind = "outlets";
 
     public override async Task<Api.CreateOutletResponse> CreateOutlet(Api.CreateOutletRequest request, ServerCallContext context)
     {
         var profile = OutletMapping.ToDomain(request.Outlet);
+        catalog.Current.RequireCapabilities(profile.Capabilities, "outlet.capabilities");
         await RequireHolidayCalendars(request.Outlet, "outlet");
         var listing = await Outlet(profile.OutletId).Create(profile);
         return new Api.CreateOutletResponse { Outlet = OutletMapping.ToProto(listing) };
@@ -49,6 +50,12 @@ public sealed class OutletApi(IGrainFactory grains, IOutletIndex index) : Api.Ou
             async (merged, version) =>
             {
                 var profile = OutletMapping.ToDomain(merged);
+                if (paths.Contains("capabilities"))
+                {
+                    // Only when capabilities change: an outlet stored before the catalog was tightened stays editable.
+                    catalog.Current.RequireCapabilities(profile.Capabilities, "outlet.capabilities");
+                }
+
                 await RequireHolidayCalendars(merged, "outlet");
                 return await grain.Update(profile, version, CallerContext.Actor(context));
             });

@@ -21,13 +21,14 @@ public sealed class ListSettings
     public int MaxOrdersScannedPerCall { get; set; } = 1000;
 }
 
-public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ListSettings> lists) : Api.RepairOrderService.RepairOrderServiceBase
+public sealed class RepairOrderApi(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ListSettings> lists, Grains.Catalog.CapabilityCatalogCache catalog) : Api.RepairOrderService.RepairOrderServiceBase
 {
     private const string PageKind = "orders";
 
     public override async Task<Api.CreateRepairOrderResponse> CreateRepairOrder(Api.CreateRepairOrderRequest request, ServerCallContext context)
     {
         var repairRequest = RepairOrderMapping.ToDomain(request);
+        catalog.Current.RequireKnown(repairRequest.Job.Capability, repairRequest.Product.Category);
         var orderId = RepairRequests.OrderIdFor(repairRequest.RequestId);
         var order = await Order(orderId).Create(repairRequest, Actor(context), cancellationToken: context.CancellationToken);
         return new Api.CreateRepairOrderResponse { Order = RepairOrderMapping.ToProto(order) };

@@ -9,13 +9,14 @@ using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Services;
 
-public sealed class TechnicianApi(IGrainFactory grains) : Api.TechnicianService.TechnicianServiceBase
+public sealed class TechnicianApi(IGrainFactory grains, Grains.Catalog.CapabilityCatalogCache catalog) : Api.TechnicianService.TechnicianServiceBase
 {
     private const string PageKind = "technicians";
 
     public override async Task<Api.CreateTechnicianResponse> CreateTechnician(Api.CreateTechnicianRequest request, ServerCallContext context)
     {
         var profile = TechnicianMapping.ToDomain(request.Technician);
+        catalog.Current.RequireCapabilities([.. profile.Certifications.Select(c => c.Capability)], "technician.certifications");
         var record = await Technician(profile.TechnicianId).Create(profile, CallerContext.Actor(context));
         return new Api.CreateTechnicianResponse { Technician = TechnicianMapping.ToProto(record) };
     }
