@@ -35,6 +35,17 @@ public static class SiloExtensions
         var storage = StorageSettings.From(builder.Configuration);
         builder.Services.AddSingleton(storage);
 
+        // Orleans:Kubernetes=true (deploy/k8s): Orleans' Kubernetes hosting names the silo after its pod,
+        // advertises the pod IP (unless Orleans:AdvertisedIPAddress is set), listens on any address, and
+        // declares silos whose pods are gone dead at once. Clustering stays in PostgreSQL.
+        var kubernetes = orleans.GetValue("Kubernetes", false);
+        if (kubernetes && storage.Mode != StorageMode.Postgres)
+        {
+            throw new InvalidOperationException("Orleans:Kubernetes=true needs Storage:Mode=postgres: in memory mode every pod would be a separate one-silo cluster with its own data.");
+        }
+
+        var advertisedAddressSet = orleans["AdvertisedIPAddress"] is { Length: > 0 };
+
         if (storage.Mode == StorageMode.Postgres)
         {
             // Registered before the silo: hosted services start in order, so the schema is in place first.
@@ -73,7 +84,12 @@ public static class SiloExtensions
             silo.Configure<Orleans.Configuration.SiloMessagingOptions>(orleans.GetSection("Messaging"));
             silo.Configure<Orleans.Configuration.EndpointOptions>(o =>
             {
-                o.AdvertisedIPAddress = advertisedAddress;
+                // On Kubernetes without an explicit address the hosting advertises the pod IP.
+                if (!kubernetes || advertisedAddressSet)
+                {
+                    o.AdvertisedIPAddress = advertisedAddress;
+                }
+
                 o.SiloPort = siloPort;
                 o.GatewayPort = NoGateway;
 
@@ -87,6 +103,11 @@ public static class SiloExtensions
             if (SiloTls.From(orleans.GetSection("Tls")) is { } tls)
             {
                 silo.UseTls(tls.Configure);
+            }
+
+            if (kubernetes)
+            {
+                silo.UseKubernetesHosting();
             }
 
             silo.UseAdoNetClustering(o =>
