@@ -12,7 +12,7 @@ db="${RN_BENCH_DB:-rn_bench_dispatch}"
 port="${RN_BENCH_PORT:-5181}"
 server_dir="${RN_SERVER_DIR:-src/RepairNetwork.Server/bin/Release/net10.0}"
 rn="tools/RepairNetwork.Cli/bin/Release/net10.0/rn"
-cities="$(cd .. && pwd)/shared/data/cities-cn.csv"
+cities="$(pwd)/tools/demo-data/cities-cn.csv"
 [ $# -gt 0 ] || set -- 200 400
 [ -x "$rn" ] && [ -f "$server_dir/RepairNetwork.Server.dll" ] || { echo "build first: dotnet build -c Release" >&2; exit 1; }
 

@@ -129,6 +129,25 @@ public sealed class AccessControlTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_refused_role_is_told_the_method_and_which_roles_may_call_it()
+    {
+        using var callCenter = server.ChannelFor(CallCenter);
+        var error = await AssertDenied(() => new Api.OutletService.OutletServiceClient(callCenter)
+            .SetOutletStatusAsync(new Api.SetOutletStatusRequest { OutletId = _b, Status = Api.OutletStatus.Open }).ResponseAsync);
+        Assert.Equal(
+            "role 'call_center' may not call repairnetwork.v1.OutletService/SetOutletStatus; it is open to hq or an outlet token for its own outlet",
+            error.Status.Detail);
+
+        using var outlet = server.ChannelFor(Outlet, _a);
+        error = await AssertDenied(() => new Api.NetworkService.NetworkServiceClient(outlet)
+            .GetNetworkStatsAsync(new Api.GetNetworkStatsRequest { PageSize = 1 }).ResponseAsync);
+        Assert.Equal("role 'outlet' may not call repairnetwork.v1.NetworkService/GetNetworkStats; it is open to hq", error.Status.Detail);
+
+        Assert.Equal("hq, call_center or an outlet token (any outlet)", Security.AccessPolicy.Rules[Security.AccessPolicy.Method(Api.PartsCatalogService.Descriptor, "GetPart")].WhoMay);
+        Assert.Equal("hq or call_center", Security.AccessPolicy.Rules[Security.AccessPolicy.Method(Api.OutletService.Descriptor, "ListOutlets")].WhoMay);
+    }
+
+    [Fact]
     public async Task An_outlet_manages_its_own_profile_staff_orders_and_stock()
     {
         using var channel = server.ChannelFor(Outlet, _a);

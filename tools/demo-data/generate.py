@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the demo repair network shipped in src/RepairNetwork.Server/DemoData/.
 
-Reads the GeoNames city list (../shared/data/cities-cn.csv, sorted by population, largest first)
+Reads the GeoNames city list (tools/demo-data/cities-cn.csv, sorted by population, largest first)
 and writes outlets-cn.csv and technicians-cn.csv. Each outlet's region is "CN-" followed by its
 city's GeoNames admin1 code (e.g. CN-23 for Shanghai; these are GeoNames codes, not GB/T 2260 or
 ISO 3166-2 codes). Python 3 standard library only; the random
@@ -425,7 +425,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.normpath(os.path.join(here, "..", ".."))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cities", default=os.path.normpath(os.path.join(repo, "..", "shared", "data", "cities-cn.csv")))
+    parser.add_argument("--cities", default=os.path.join(here, "cities-cn.csv"),
+                        help="GeoNames city list (default: tools/demo-data/cities-cn.csv, see cities-cn.md)")
     parser.add_argument("--out", default=os.path.join(repo, "src", "RepairNetwork.Server", "DemoData"))
     parser.add_argument("--outlets", type=int, default=TOTAL_OUTLETS)
     parser.add_argument("--by-population", action="store_true",

@@ -81,7 +81,7 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
 
         using var slot = TakeStreamSlot(caller);
         using var guard = new StreamGuard(
-            () => rule.Refusal(caller, request as IMessage, _owners),
+            () => rule.Refusal(caller, request as IMessage, _owners, context.Method),
             TokenExpiry(context),
             _time,
             _streams.RecheckInterval,
@@ -166,10 +166,10 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
 
         if (!AccessPolicy.Rules.TryGetValue(context.Method, out var rule))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "this method has no access rule"));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method.TrimStart('/')} has no access rule, so no token may call it"));
         }
 
-        if (await rule.Refusal(caller, request as IMessage, _owners) is { } refusal)
+        if (await rule.Refusal(caller, request as IMessage, _owners, context.Method) is { } refusal)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
         }

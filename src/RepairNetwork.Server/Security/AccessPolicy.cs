@@ -213,12 +213,42 @@ public sealed class AccessRule
         return this;
     }
 
-    /// <summary>Null when allowed; otherwise why not, in words that reveal nothing about other outlets' data.</summary>
-    public async Task<string?> Refusal(Caller caller, IMessage? request, OwnerLookup owners)
+    /// <summary>
+    /// Who may call, in words, e.g. "hq, call_center, or an outlet token for its own outlet"; what the
+    /// refusal of a role names so the caller knows which token to use.
+    /// </summary>
+    public string WhoMay
+    {
+        get
+        {
+            // In the order of Roles.All (hq, call_center), whatever order the rule named them in.
+            var roles = Roles.All.Where(r => r != Roles.Outlet && _roles.Contains(r))
+                .Concat(_roles.Where(r => r != Roles.Outlet && !Roles.All.Contains(r)).Order(StringComparer.Ordinal))
+                .ToList();
+            if (_roles.Contains(Roles.Outlet))
+            {
+                roles.Add(_anyOutlet ? "an outlet token (any outlet)" : "an outlet token for its own outlet");
+            }
+
+            return roles.Count switch
+            {
+                0 => "no role",
+                1 => roles[0],
+                _ => $"{string.Join(", ", roles.Take(roles.Count - 1))} or {roles[^1]}",
+            };
+        }
+    }
+
+    /// <summary>
+    /// Null when allowed; otherwise why not, in words that reveal nothing about other outlets' data.
+    /// <paramref name="method"/> is the gRPC method path ("/repairnetwork.v1.OutletService/SetOutletStatus"),
+    /// named in a refusal of the caller's role together with the roles that may call it.
+    /// </summary>
+    public async Task<string?> Refusal(Caller caller, IMessage? request, OwnerLookup owners, string method)
     {
         if (!_roles.Contains(caller.Role))
         {
-            return $"role '{caller.Role}' may not call this method";
+            return $"role '{caller.Role}' may not call {method.TrimStart('/')}; it is open to {WhoMay}";
         }
 
         if (!caller.IsOutlet)

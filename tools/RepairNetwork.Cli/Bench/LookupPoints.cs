@@ -107,8 +107,11 @@ internal sealed class LookupPoints
         return new LookupPoints(points, $"uniform in the box lat {MinLatitude}–{MaxLatitude}, lon {MinLongitude}–{MaxLongitude}, seed {seed}");
     }
 
+    /// <summary>Where the GeoNames city list lives inside the repository.</summary>
+    public const string RepositoryCitiesPath = "tools/demo-data/cities-cn.csv";
+
     /// <summary>
-    /// ../shared/data/cities-cn.csv next to the repository that holds the current directory (or the
+    /// tools/demo-data/cities-cn.csv in the repository that holds the current directory (or the
     /// tool), found by walking up to the directory with RepairNetwork.sln.
     /// </summary>
     public static string DefaultCitiesPath()
@@ -119,12 +122,15 @@ internal sealed class LookupPoints
             {
                 if (File.Exists(Path.Combine(directory.FullName, "RepairNetwork.sln")))
                 {
-                    return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "data", "cities-cn.csv"));
+                    var path = Path.GetFullPath(Path.Combine(directory.FullName, RepositoryCitiesPath));
+                    return File.Exists(path)
+                        ? path
+                        : throw new CliException($"--cities: the default city list {path} is missing from the repository at {directory.FullName} (restore it with `git checkout -- {RepositoryCitiesPath}`) or pass --cities PATH");
                 }
             }
         }
 
-        throw new CliException($"--cities: no RepairNetwork.sln above {Environment.CurrentDirectory} to find ../shared/data/cities-cn.csv from; pass --cities PATH");
+        throw new CliException($"--cities: no RepairNetwork.sln above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}, so the default {RepositoryCitiesPath} cannot be found; run from inside the repository or pass --cities PATH");
     }
 
     private sealed record City(LookupPoint Point, long Population);

@@ -86,7 +86,7 @@ internal static class BenchCommands
 
         public Option<string> Cities { get; } = new("--cities")
         {
-            Description = "GeoNames city list for --points population (default: ../shared/data/cities-cn.csv next to the repository root)",
+            Description = "GeoNames city list for --points population (default: tools/demo-data/cities-cn.csv in the repository the CLI runs in)",
             HelpName = "csv",
         };
 
@@ -332,7 +332,7 @@ internal static class BenchCommands
         var priorityShare = new Option<double>("--priority-share") { Description = "Share of jobs sent with priority 1 (the rest 0), 0-1", DefaultValueFactory = _ => 0 };
         var book = new Option<bool>("--book") { Description = "Create real repair orders (not a dry run): uses the network's capacity for today" };
         var seed = new Option<int>("--seed") { Description = "Seed of the job locations", DefaultValueFactory = _ => LookupPoints.DefaultSeed };
-        var cities = new Option<string>("--cities") { Description = "GeoNames city list (default: ../shared/data/cities-cn.csv next to the repository root)", HelpName = "csv" };
+        var cities = new Option<string>("--cities") { Description = "GeoNames city list (default: tools/demo-data/cities-cn.csv in the repository the CLI runs in)", HelpName = "csv" };
         var command = new Command(
             "batch",
             "Route population-weighted jobs with RouteBatch (a dry run unless --book) and report wall time, jobs/s, assigned and unassigned, "

@@ -103,7 +103,7 @@ internal static class OrderCommands
                 },
                 CliApp.Call(ct));
 
-            Print(response.Order, detailed: false);
+            Print(response.Order, detailed: false, await OutletZone(app.Channel(r), response.Order, ct));
             return 0;
         }));
         return command;
@@ -130,7 +130,7 @@ internal static class OrderCommands
         {
             var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
             var response = await client.GetRepairOrderAsync(new GetRepairOrderRequest { OrderId = r.GetRequiredValue(id) }, CliApp.Call(ct));
-            Print(response.Order, detailed: true);
+            Print(response.Order, detailed: true, await OutletZone(app.Channel(r), response.Order, ct));
             return 0;
         }));
         return command;
@@ -332,7 +332,35 @@ internal static class OrderCommands
     private static string Loaner(Loaner loaner) =>
         $"{loaner.Sku}, lent {Names.Timestamp(loaner.IssueTime)}{(loaner.ReturnTime is null ? ", still out" : ", back " + Names.Timestamp(loaner.ReturnTime))}";
 
-    private static void Print(RepairOrder order, bool detailed)
+    /// <summary>
+    /// The time zone of the outlet an order is booked at: its booked-for date is that outlet's local
+    /// date. One GetOutlet call; null when the order has no outlet or the outlet cannot be read.
+    /// </summary>
+    private static async Task<string?> OutletZone(Grpc.Net.Client.GrpcChannel channel, RepairOrder order, CancellationToken ct)
+    {
+        if (order.Assignment is not { OutletId.Length: > 0, BookedForDate.Length: > 0 } assignment)
+        {
+            return null;
+        }
+
+        try
+        {
+            var outlet = await new OutletService.OutletServiceClient(channel).GetOutletAsync(
+                new GetOutletRequest { OutletId = assignment.OutletId },
+                new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct));
+            return outlet.Outlet?.OpeningHours?.TimeZone is { Length: > 0 } zone ? zone : null;
+        }
+        catch (RpcException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A date the server gives in an outlet's zone, with the zone, e.g. "2026-12-03 (Asia/Shanghai)".</summary>
+    private static string OutletDate(string date, string? zone) =>
+        date.Length == 0 ? "-" : $"{date} ({zone ?? "the outlet's local date"})";
+
+    private static void Print(RepairOrder order, bool detailed, string? outletZone)
     {
         var rows = new List<(string, string?)>
         {
@@ -343,7 +371,7 @@ internal static class OrderCommands
         {
             rows.Add(("Outlet", $"{assignment.OutletId} ({assignment.OutletName})"));
             rows.Add(("Distance", $"{Names.Km(assignment.DistanceKm)} km"));
-            rows.Add(("Booked for", assignment.BookedForDate));
+            rows.Add(("Booked for", OutletDate(assignment.BookedForDate, outletZone)));
             if (assignment.PartsSupply is { } supply)
             {
                 rows.Add(("Parts", supply.Mode == PartsSupplyMode.Transfer

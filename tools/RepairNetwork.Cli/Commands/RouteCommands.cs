@@ -93,7 +93,7 @@ internal static class RouteCommands
                 PageSize = r.GetValue(pageSize) is > 0 and var size ? size : followAll ? 500 : 0,
                 PageToken = r.GetValue(pageToken) ?? string.Empty,
             };
-            var outlets = Tables.New("Outlet", "Name", "Region", "Status", "Date", "Capacity", "Booked", "Left", "Load", "Open orders", "Rating", "On time").RightAlign(5, 6, 7, 8, 9, 10, 11);
+            var outlets = Tables.New("Outlet", "Name", "Region", "Status", "Local date", "Capacity", "Booked", "Left", "Load", "Open orders", "Rating", "On time").RightAlign(5, 6, 7, 8, 9, 10, 11);
             var count = 0;
             string next;
             do
@@ -146,6 +146,11 @@ internal static class RouteCommands
             while (followAll && next.Length > 0);
 
             Tables.PageFooter(outlets, count, "outlet", "outlets", next);
+            if (count > 0)
+            {
+                Tables.Line("Local date: each outlet's own date in its time zone (rn outlets show ID), the day Booked and Left count");
+            }
+
             return 0;
         }));
         return command;

@@ -22,6 +22,9 @@ internal sealed class CliApp : IDisposable
     private readonly Lock gate = new();
     private GrpcChannel? channel;
 
+    /// <summary>The server and token of this process's channel, for explaining a failed call.</summary>
+    private static CallContext? callContext;
+
     public Option<string> ServerOption { get; } = new("--server")
     {
         Description = $"Address of the RepairNetwork server; also read from ${ServerEnvironmentVariable}",
@@ -61,9 +64,11 @@ internal sealed class CliApp : IDisposable
                 }
 
                 var token = Token(parseResult);
+                Volatile.Write(ref callContext, new CallContext(address, string.IsNullOrEmpty(token) ? null : token, null));
                 channel = RepairNetworkChannel.Create(uri.ToString(), string.IsNullOrEmpty(token) ? null : token, new GrpcChannelOptions
                 {
-                    HttpHandler = new SocketsHttpHandler
+                    // Keeps the reason of a refused token (WWW-Authenticate of the 401), which the gRPC client drops.
+                    HttpHandler = new AuthChallengeHandler(new SocketsHttpHandler
                     {
                         // Lets very high concurrency spill onto a second connection instead of queueing
                         // behind the server's HTTP/2 stream limit; still one channel.
@@ -72,7 +77,7 @@ internal sealed class CliApp : IDisposable
                         KeepAlivePingDelay = TimeSpan.FromSeconds(60),
                         KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
                         ConnectTimeout = TimeSpan.FromSeconds(10),
-                    },
+                    }),
                     DisposeHttpClient = true,
                 });
             }
@@ -106,7 +111,7 @@ internal sealed class CliApp : IDisposable
             }
             catch (RpcException ex)
             {
-                return Fail($"{ex.StatusCode}: {Detail(ex)}");
+                return Fail(Explain(ex));
             }
             catch (CliException ex)
             {
@@ -123,17 +128,12 @@ internal sealed class CliApp : IDisposable
         }
     }
 
-    /// <summary>The status detail, plus the transport's own reason when the client could not reach the server.</summary>
-    public static string Detail(RpcException ex)
-    {
-        var cause = ex.Status.DebugException;
-        while (cause?.InnerException is not null)
-        {
-            cause = cause.InnerException;
-        }
-
-        return cause is null || ex.StatusCode != StatusCode.Unavailable ? ex.Status.Detail : $"{ex.Status.Detail} ({cause.Message})";
-    }
+    /// <summary>
+    /// A failed call in words that say what to do: a refused token with the server's reason, a missing
+    /// token with how to get one, an unreachable server with its address and how to start one.
+    /// </summary>
+    public static string Explain(RpcException ex) =>
+        CallErrors.Describe(ex, (Volatile.Read(ref callContext) ?? new CallContext(DefaultServer, null, null)) with { Challenge = AuthChallengeHandler.LastChallenge });
 
     private static int Fail(string message)
     {
