@@ -31,17 +31,62 @@ public sealed class BusinessTimeDispatchTests
         Assert.Equal((outlet, "2026-11-19"), (atCutOff.Assignment.OutletId, atCutOff.Assignment.BookedForDate));
         Assert.Empty(atCutOff.PassedOver);
 
-        // Thursday is full too now: one more job after the cut-off finds no room on its service day.
+        // Thursday is full too now: a lookup and one more job after the cut-off find no room on its service day.
+        var lookup = Assert.Single((await Lookup(server, lat, lon)).Candidates);
         var full = await Create(server, lat, lon);
+        Assert.Equal(("2026-11-19", false, 0), (lookup.ServiceDay, lookup.CanTakeJob, lookup.CapacityLeftToday));
         Assert.Equal(Api.RepairOrderStatus.Unassigned, full.Status);
         var passed = Assert.Single(full.PassedOver);
         Assert.Equal(outlet, passed.OutletId);
-        Assert.Equal([Api.UnavailabilityCode.CapacityFullToday], passed.Reasons.Select(r => r.Code));
+        var reason = Assert.Single(passed.Reasons);
+        Assert.Equal((Api.UnavailabilityCode.CapacityFullToday, "all 1 jobs of 2026-11-19 are booked"), (reason.Code, reason.Message));
+        Assert.Equal(lookup.Reasons, passed.Reasons);
 
         // Friday 17:30: the next open day is Monday.
         server.Clock.SetUtcNow(Local(11, 20, 17, 30));
         var friday = await Create(server, lat, lon);
         Assert.Equal((outlet, "2026-11-23"), (friday.Assignment.OutletId, friday.Assignment.BookedForDate));
+    }
+
+    [Fact]
+    public async Task The_cut_off_counts_from_the_end_of_the_last_certified_technicians_shift_not_from_closing()
+    {
+        // Thursday: the outlet is open until 18:00, its only certified technician works 09:00-13:00.
+        await using var server = await Server(Local(11, 19, 11, 59));
+        var (lat, lon) = TestArea.Next();
+        var outlet = await WeekdayOutlet(server, "SHIFT", lat + (1 / KmPerDegreeLat), lon, technician: t => t.Shifts.AddRange(Weekdays("09:00", "13:00")));
+
+        var beforeCutOff = await Create(server, lat, lon);
+        server.Clock.SetUtcNow(Local(11, 19, 12, 0));
+        var lookup = Assert.Single((await Lookup(server, lat, lon)).Candidates);
+        var afterCutOff = await Create(server, lat, lon);
+
+        Assert.Equal((outlet, "2026-11-19"), (beforeCutOff.Assignment.OutletId, beforeCutOff.Assignment.BookedForDate));
+        Assert.Equal((outlet, "2026-11-20"), (afterCutOff.Assignment.OutletId, afterCutOff.Assignment.BookedForDate));
+        // The outlet is open, but a job taken now is booked on Friday.
+        Assert.Equal((true, true, "2026-11-20"), (lookup.OpenNow, lookup.CanTakeJob, lookup.ServiceDay));
+    }
+
+    [Fact]
+    public async Task An_outlet_whose_certified_technicians_never_work_while_it_is_open_has_no_service_day()
+    {
+        await using var server = await Server();
+        var (lat, lon) = TestArea.Next();
+        var never = await WeekdayOutlet(server, "NEVER", lat + (1 / KmPerDegreeLat), lon, technician: t =>
+            t.Shifts.Add(new Api.OpeningPeriod { Day = Api.DayOfWeek.Sunday, Opens = "09:00", Closes = "18:00" }));
+        var other = await WeekdayOutlet(server, "NEVER-B", lat + (5 / KmPerDegreeLat), lon);
+
+        var lookup = await Lookup(server, lat, lon);
+        var order = await Create(server, lat, lon);
+
+        Assert.Equal(other, order.Assignment.OutletId);
+        var passed = Assert.Single(order.PassedOver);
+        Assert.Equal(never, passed.OutletId);
+        var reason = Assert.Single(passed.Reasons);
+        Assert.Equal(Api.UnavailabilityCode.NoServiceDay, reason.Code);
+        Assert.StartsWith("no service day in the 400 days from 2026-11-18 (Asia/Shanghai); today 2026-11-18 (Asia/Shanghai): no technician scheduled", reason.Message, StringComparison.Ordinal);
+        Assert.Equal(("", false), (lookup.Candidates[0].ServiceDay, lookup.Candidates[0].CanTakeJob));
+        Assert.Equal(passed.Reasons, lookup.Candidates[0].Reasons);
     }
 
     [Fact]
@@ -88,6 +133,9 @@ public sealed class BusinessTimeDispatchTests
         Assert.Equal(near, timedOut.OutletId);
         Assert.True(timedOut.Time.ToDateTimeOffset() >= Local(11, 19, 11, 0));
         Assert.Equal("2026-11-19", moved.Assignment.BookedForDate);
+        // Offered again while the next outlet is open: its 2 h run on the clock from the new offer.
+        var reoffered = moved.AuditTrail.Last(a => a.Action == Api.OrderAction.Offered);
+        Assert.Equal(reoffered.Time.ToDateTimeOffset() + TimeSpan.FromHours(2), moved.OfferExpireTime.ToDateTimeOffset());
     }
 
     [Fact]
