@@ -335,6 +335,32 @@ public sealed class BusinessTimeDispatchTests
         Assert.Equal(Local(11, 22, 4, 0), onTheCalendar.CompletionDueTime.ToDateTimeOffset());
     }
 
+    [Fact]
+    public async Task Under_a_business_hours_policy_closed_days_do_not_count_so_a_holiday_alone_does_not_make_an_outlet_too_late()
+    {
+        await using var server = await Server();
+        var (lat, lon) = TestArea.Next();
+        var region = Samples.UniqueId("T");
+        await PutCalendar(server, Holiday(Samples.UniqueId("cal"), "Founders Holiday", "2026-11-18", "2026-11-27", region));
+        var closed = await WeekdayOutlet(server, "BHH-A", lat + (1 / KmPerDegreeLat), lon, o => o.Region = region);
+        var open = await WeekdayOutlet(server, "BHH-B", lat + (5 / KmPerDegreeLat), lon);
+        var business = Samples.UniqueCategory();
+        var policy = Samples.Policy(business);
+        policy.ServiceClock = Api.ServiceClock.BusinessHours;
+        await server.ServiceLevels.SetCategoryPolicyAsync(new Api.SetCategoryPolicyRequest { Policy = policy });
+
+        var inBusinessHours = await Create(server, lat, lon, business);
+        var onTheCalendar = await Create(server, lat, lon);
+
+        // 4 h of the holiday outlet's open time from Wednesday noon end Monday 2026-11-30 13:00: it may wait.
+        Assert.Equal((closed, "2026-11-30"), (inBusinessHours.Assignment.OutletId, inBusinessHours.Assignment.BookedForDate));
+        Assert.Equal(Local(11, 30, 13, 0), inBusinessHours.ResponseDueTime.ToDateTimeOffset());
+        Assert.Equal(Local(11, 30, 9, 30), inBusinessHours.OfferExpireTime.ToDateTimeOffset());
+        // 24 h on the calendar: it cannot.
+        Assert.Equal(open, onTheCalendar.Assignment.OutletId);
+        Assert.Equal([closed], onTheCalendar.PassedOver.Select(p => p.OutletId));
+    }
+
     // --- helpers ---
 
     private static DateTimeOffset Local(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(8));
