@@ -361,14 +361,71 @@ public sealed class BusinessTimeDispatchTests
         Assert.Equal([closed], onTheCalendar.PassedOver.Select(p => p.OutletId));
     }
 
+    [Fact]
+    public async Task The_readme_worked_example_across_a_night_and_the_spring_festival_holds()
+    {
+        // Friday 2027-02-05 22:30 in Shanghai.
+        await using var server = await Server(new DateTimeOffset(2027, 2, 5, 22, 30, 0, TimeSpan.FromHours(8)));
+        var (lat, lon) = TestArea.Next();
+        var calendar = Holiday("cn-national-2027", "Spring Festival", "2027-02-06", "2027-02-12", "CN-*");
+        await PutCalendar(server, calendar);
+        static void EveryDay(Api.Outlet o)
+        {
+            o.Region = "CN-31";
+            o.OpeningHours.Periods.Clear();
+            o.OpeningHours.Periods.AddRange(System.Enum.GetValues<Api.DayOfWeek>().Where(d => d != Api.DayOfWeek.Unspecified)
+                .Select(d => new Api.OpeningPeriod { Day = d, Opens = "10:00", Closes = "22:00" }));
+        }
+
+        var a = await WeekdayOutlet(server, "EX-A", lat + (1 / KmPerDegreeLat), lon, EveryDay);
+        var b = await WeekdayOutlet(server, "EX-B", lat + (3 / KmPerDegreeLat), lon, o =>
+        {
+            EveryDay(o);
+            o.SpecialHours.Add(new Api.SpecialHours { Date = "2027-02-06", Reason = "Spring Festival duty", Periods = { new Api.TimePeriod { Opens = "10:00", Closes = "16:00" } } });
+        });
+        var business = Samples.UniqueCategory();
+        var policy = Samples.Policy(business);
+        policy.ResponseWithin = Duration.FromTimeSpan(TimeSpan.FromHours(24));
+        policy.CompletionWithin = Duration.FromTimeSpan(TimeSpan.FromHours(48));
+        policy.ServiceClock = Api.ServiceClock.BusinessHours;
+        await server.ServiceLevels.SetCategoryPolicyAsync(new Api.SetCategoryPolicyRequest { Policy = policy });
+        static DateTimeOffset At(int day, int hour, int minute = 0) => new(2027, 2, day, hour, minute, 0, TimeSpan.FromHours(8));
+
+        var lookup = await Lookup(server, lat, lon);
+        var order = await Create(server, lat, lon);
+        var inBusinessHours = await Create(server, lat, lon, business);
+
+        Assert.Equal([a, b], lookup.Candidates.Select(c => c.OutletId));
+        var (atA, atB) = (lookup.Candidates[0], lookup.Candidates[1]);
+        Assert.Equal((false, At(13, 10), "closed until 2027-02-13 10:00 (Asia/Shanghai): Spring Festival", "2027-02-13", false), (atA.OpenNow, atA.NextOpenTime.ToDateTimeOffset(), atA.ClosedReason, atA.ServiceDay, atA.CanTakeJob));
+        Assert.Equal([Api.UnavailabilityCode.CannotRespondInTime], atA.Reasons.Select(r => r.Code));
+        Assert.Equal((false, At(6, 10), "2027-02-06", true), (atB.OpenNow, atB.NextOpenTime.ToDateTimeOffset(), atB.ServiceDay, atB.CanTakeJob));
+
+        Assert.Equal((b, "2027-02-06"), (order.Assignment.OutletId, order.Assignment.BookedForDate));
+        Assert.Equal(At(6, 22, 30), order.ResponseDueTime.ToDateTimeOffset());
+        Assert.Equal(At(6, 12), order.OfferExpireTime.ToDateTimeOffset());
+        var passed = Assert.Single(order.PassedOver);
+        Assert.Equal(a, passed.OutletId);
+        Assert.Equal(
+            "closed until 2027-02-13 10:00 (Asia/Shanghai): Spring Festival; the job must be answered by 2027-02-06 22:30 (Asia/Shanghai)",
+            Assert.Single(passed.Reasons).Message);
+
+        Assert.Equal((a, "2027-02-13"), (inBusinessHours.Assignment.OutletId, inBusinessHours.Assignment.BookedForDate));
+        Assert.Equal(At(14, 22), inBusinessHours.ResponseDueTime.ToDateTimeOffset());
+    }
+
     // --- helpers ---
 
     private static DateTimeOffset Local(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(8));
 
-    /// <summary>A server of its own whose clock reads <paramref name="at"/> (default: the fixture's Wednesday noon).</summary>
+    /// <summary>
+    /// A server of its own whose clock reads exactly <paramref name="at"/> once started (default: the
+    /// fixture's Wednesday noon, plus the seconds start-up takes). It starts a minute before, since
+    /// start-up moves the clock a few seconds, and a fake clock only moves forward.
+    /// </summary>
     private static async Task<ServerFixture> Server(DateTimeOffset? at = null)
     {
-        var server = new ServerFixture();
+        var server = ServerFixture.StartingAt(at is { } time ? time - TimeSpan.FromMinutes(1) : ServerFixture.DefaultStart);
         await server.InitializeAsync();
         if (at is { } now)
         {
