@@ -38,8 +38,21 @@ public class ServerFixture : IAsyncLifetime
 
     public const string SigningKeyId = "test";
 
-    /// <summary>Noon in Shanghai on a Wednesday.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 4, 0, 0, TimeSpan.Zero));
+    /// <summary>Noon in Shanghai on a Wednesday: where the clock starts unless a test says otherwise.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 11, 18, 4, 0, 0, TimeSpan.Zero);
+
+    public ServerFixture()
+        : this(DefaultStart)
+    {
+    }
+
+    /// <summary>Protected: a class fixture may have one public constructor only.</summary>
+    protected ServerFixture(DateTimeOffset start) => Clock = new FakeTimeProvider(start);
+
+    /// <summary>A server (not yet started) whose clock starts at <paramref name="start"/>: a fake clock only moves forward.</summary>
+    public static ServerFixture StartingAt(DateTimeOffset start) => new(start);
+
+    public FakeTimeProvider Clock { get; }
 
     public GrpcChannel Channel { get; private set; } = null!;
 
@@ -107,7 +120,7 @@ public class ServerFixture : IAsyncLifetime
             await Task.WhenAny(warmUp, Task.Delay(100));
         }
 
-        // The clock is now a few seconds past noon in Shanghai: still the same Wednesday for every test.
+        // The clock is now a few seconds past its start (noon in Shanghai: still the same Wednesday for every test).
         await warmUp;
     }
 

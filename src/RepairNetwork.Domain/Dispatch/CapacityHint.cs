@@ -23,9 +23,16 @@ public sealed record CapacityHint
     [Id(3)] public required int Booked { get; init; }
 
     /// <summary>
-    /// Jobs booked on <paramref name="localDay"/>: the count for the hint's own day, none for a later
-    /// day (a booking then would have made a newer hint), unknown for an earlier day.
+    /// Jobs booked on days after <see cref="Day"/> (a job's service day may be a later day: after the
+    /// cut-off, or while the outlet is closed). Hints made before service days existed carry 0.
+    /// </summary>
+    [Id(4)] public int BookedLater { get; init; }
+
+    /// <summary>
+    /// Jobs booked on <paramref name="localDay"/>: the count for the hint's own day; none for a later
+    /// day when nothing was booked after <see cref="Day"/> (a booking then would have made a newer hint);
+    /// otherwise unknown (an earlier day, or a later one with bookings ahead), for the outlet to answer.
     /// </summary>
     public int? BookedOn(DateOnly localDay) =>
-        localDay == Day ? Booked : localDay > Day ? 0 : null;
+        localDay == Day ? Booked : localDay > Day && BookedLater == 0 ? 0 : null;
 }

@@ -136,7 +136,10 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
             }
         }
 
-        return new LocatorResult(found.ToImmutable(), snapshot.Version, examined, found.Count < limit && !exhausted && examined >= MaxExaminedForAvailableOnly);
+        // Bounded only when it stopped at its bound with outlets left unexamined: with exactly the bound in
+        // reach, every outlet was looked at.
+        var bounded = found.Count < limit && !exhausted && examined >= MaxExaminedForAvailableOnly && candidatesLeft.MoveNext();
+        return new LocatorResult(found.ToImmutable(), snapshot.Version, examined, bounded);
     }
 
     /// <summary>The candidate's availability from its listing and capacity hint, or null without a usable hint.</summary>

@@ -159,6 +159,7 @@ public sealed partial class OutletGrain
             Revision = state.State.BookingRevision,
             Day = today,
             Booked = state.State.BookedPerDay.GetValueOrDefault(today),
+            BookedLater = state.State.BookedPerDay.Where(d => d.Key > today).Sum(d => d.Value),
         };
     }
 }
