@@ -138,6 +138,16 @@ public sealed class TelemetryTests(TelemetryServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_call_without_a_token_is_a_warning()
+    {
+        using var channel = server.ChannelWithToken(null);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new Api.OutletService.OutletServiceClient(channel)
+            .GetOutletAsync(new Api.GetOutletRequest { OutletId = "NO-TOKEN-" + Guid.NewGuid().ToString("N")[..6] }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains(server.Logs.Lines, l => l.StartsWith("Warning RepairNetwork.Security: Call to /repairnetwork.v1.OutletService/GetOutlet from ", StringComparison.Ordinal) && l.Contains("without a token", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Grain_calls_join_the_trace_of_the_grpc_call_that_made_them()
     {
         var requests = new ConcurrentDictionary<ActivityTraceId, string>();

@@ -27,6 +27,18 @@ public static partial class RefusedTokenLog
         return Task.CompletedTask;
     }
 
+    /// <summary>A 401 with no token to refuse (none sent): still worth a line, it is a client without its token.</summary>
+    public static Task OnChallenge(JwtBearerChallengeContext context)
+    {
+        if (context.AuthenticateFailure is null && string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString()))
+        {
+            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+            NoToken(logger, context.Request.Path.Value ?? string.Empty, context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>Why, in a few words (IdentityModel's own messages run to hundreds of characters).</summary>
     public static string Reason(Exception exception) => exception switch
     {
@@ -68,4 +80,7 @@ public static partial class RefusedTokenLog
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Refused token on {Method} from {RemoteAddress}: {Reason} (subject {Subject}, key id {KeyId})")]
     private static partial void TokenRefused(ILogger logger, string method, string remoteAddress, string reason, string subject, string keyId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Call to {Method} from {RemoteAddress} without a token (401)")]
+    private static partial void NoToken(ILogger logger, string method, string remoteAddress);
 }
