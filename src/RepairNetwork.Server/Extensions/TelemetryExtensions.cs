@@ -55,7 +55,7 @@ public static class TelemetryExtensions
                     .AddPrometheusExporter();
                 if (otlpEndpoint is not null)
                 {
-                    metrics.AddOtlpExporter(options => ConfigureOtlp(options, config));
+                    metrics.AddOtlpExporter(options => ConfigureOtlp(options, config, "v1/metrics"));
                 }
             });
 
@@ -63,11 +63,11 @@ public static class TelemetryExtensions
         {
             var ratio = Math.Clamp(config.GetValue("OpenTelemetry:Tracing:SampleRatio", 1.0), 0.0, 1.0);
             telemetry.WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
+                .SetSampler(new RequestRootedSampler(ratio, config.GetValue("OpenTelemetry:Tracing:Background", false)))
                 .AddSource(OrleansActivitySources)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsManagementPath(context.Request.Path))
                 .AddNpgsql()
-                .AddOtlpExporter(options => ConfigureOtlp(options, config)));
+                .AddOtlpExporter(options => ConfigureOtlp(options, config, "v1/traces")));
 
             // Spans for grain calls, and the trace carried from the gRPC call into the grains it calls.
             builder.UseOrleans(silo => silo.AddActivityPropagation());
@@ -130,13 +130,8 @@ public static class TelemetryExtensions
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>OpenTelemetry:Otlp:Endpoint and :Protocol (grpc, the default, or http/protobuf) over the OTEL_EXPORTER_OTLP_* variables.</summary>
-    private static void ConfigureOtlp(OtlpExporterOptions options, IConfiguration config)
+    private static void ConfigureOtlp(OtlpExporterOptions options, IConfiguration config, string signalPath)
     {
-        if (NullIfBlank(config["OpenTelemetry:Otlp:Endpoint"]) is { } endpoint)
-        {
-            options.Endpoint = new Uri(endpoint);
-        }
-
         if (NullIfBlank(config["OpenTelemetry:Otlp:Protocol"]) is { } protocol)
         {
             options.Protocol = protocol.Trim().ToLowerInvariant() switch
@@ -145,6 +140,20 @@ public static class TelemetryExtensions
                 "http/protobuf" or "http" => OtlpExportProtocol.HttpProtobuf,
                 _ => throw new InvalidOperationException($"OpenTelemetry:Otlp:Protocol must be grpc or http/protobuf, not '{protocol}'"),
             };
+        }
+
+        if (NullIfBlank(config["OpenTelemetry:Otlp:Endpoint"]) is { } endpoint)
+        {
+            var uri = new Uri(endpoint);
+
+            // Like OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base address; over HTTP each signal has its own
+            // path, which the exporter adds only to the environment variable's value, not to one set here.
+            if (options.Protocol == OtlpExportProtocol.HttpProtobuf && uri.AbsolutePath.Trim('/').Length == 0)
+            {
+                uri = new Uri(uri, signalPath);
+            }
+
+            options.Endpoint = uri;
         }
     }
 
@@ -161,5 +170,34 @@ public static class TelemetryExtensions
             }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}
+
+/// <summary>
+/// Traces start at a gRPC call (sampled at the configured ratio) and follow it into grains, other silos
+/// and PostgreSQL. Work nobody called for — Orleans' membership, reminders, the outlet index poll each
+/// second, their database commands — would otherwise be a root trace several times a second on an idle
+/// silo; it is dropped unless OpenTelemetry:Tracing:Background is true.
+/// </summary>
+internal sealed class RequestRootedSampler(double ratio, bool background) : Sampler
+{
+    private const string RequestActivityName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
+
+    private readonly Sampler _roots = new TraceIdRatioBasedSampler(ratio);
+
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+    {
+        var parent = samplingParameters.ParentContext;
+        if (parent.TraceId != default)
+        {
+            // Within a trace: follow the parent's decision (a remote caller's, or ours at the root).
+            return (parent.TraceFlags & System.Diagnostics.ActivityTraceFlags.Recorded) != 0
+                ? new SamplingResult(SamplingDecision.RecordAndSample)
+                : new SamplingResult(SamplingDecision.Drop);
+        }
+
+        return background || samplingParameters.Name == RequestActivityName
+            ? _roots.ShouldSample(samplingParameters)
+            : new SamplingResult(SamplingDecision.Drop);
     }
 }
