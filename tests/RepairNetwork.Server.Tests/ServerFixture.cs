@@ -77,6 +77,9 @@ public class ServerFixture : IAsyncLifetime
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            // The probes and /metrics (HTTP/1.1), on a port of their own as in a deployment.
+            ["Kestrel:Endpoints:Management:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Management:Protocols"] = "Http1",
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Logging:LogLevel:Default"] = "Warning",
@@ -93,7 +96,10 @@ public class ServerFixture : IAsyncLifetime
         _app.MapRepairNetworkApi();
         await _app.StartAsync();
 
-        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // Kestrel binds its configured endpoints in name order: Grpc, then Management.
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+        Address = addresses[0];
+        ManagementAddress = addresses.Count > 1 ? addresses[1] : addresses[0];
         Channel = ChannelFor(Roles.Hq);
         await WarmUpReminders();
     }
@@ -125,6 +131,9 @@ public class ServerFixture : IAsyncLifetime
     }
 
     public string Address { get; private set; } = string.Empty;
+
+    /// <summary>The HTTP/1.1 endpoint of /healthz/* and /metrics.</summary>
+    public string ManagementAddress { get; private set; } = string.Empty;
 
     /// <summary>The server's services, for tests that drive grains directly.</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not started");

@@ -502,6 +502,7 @@ public sealed class OutletInventoryGrain(
         }
 
         _ = kind == StockAlertKind.LowStock ? state.State.FlaggedLow.Add(level.Sku) : state.State.FlaggedLow.Remove(level.Sku);
+        Telemetry.RepairNetworkMetrics.StockAlert(kind);
         state.State.LastAlertSequence++;
         state.State.Alerts.Add(new StockAlert
         {

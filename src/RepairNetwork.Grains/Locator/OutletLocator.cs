@@ -47,6 +47,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
 
     public async Task<LocatorResult> FindNearest(JobRequirement job, int limit, double maxDistanceKm, bool availableOnly)
     {
+        using var timing = Telemetry.RepairNetworkMetrics.TimeLookup(availableOnly);
         var snapshot = index.Current;
         var now = clock.GetUtcNow();
         var respond = LookupPromise(now);

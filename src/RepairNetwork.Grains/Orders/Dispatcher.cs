@@ -121,6 +121,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// </param>
     public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null, OfferNotice? offer = null)
     {
+        using var timing = Telemetry.RepairNetworkMetrics.TimeDispatch();
         var policy = planner.Policy;
         var maxKm = planner.Reach(job.Mode);
         var passedOver = ImmutableArray.CreateBuilder<PassedOverOutlet>();

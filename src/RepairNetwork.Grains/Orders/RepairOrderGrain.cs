@@ -13,6 +13,7 @@ using RepairNetwork.Domain.Parts;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Grains.Parts;
 using RepairNetwork.Grains.ServiceLevels;
+using RepairNetwork.Grains.Telemetry;
 
 namespace RepairNetwork.Grains.Orders;
 
@@ -141,6 +142,8 @@ public sealed class RepairOrderGrain(
     private int _storedEffectsMark;
 
     private string OrderId => this.GetPrimaryKeyString();
+
+    private Microsoft.Extensions.Logging.ILogger Log => field ??= OrderTelemetry.Logger(ServiceProvider);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -598,6 +601,7 @@ public sealed class RepairOrderGrain(
     /// <summary>The effects of one audit entry; each is idempotent, so replaying it is harmless.</summary>
     private async Task CarryOut(RepairOrder order, AuditEntry entry)
     {
+        OrderTelemetry.Record(Log, entry, order);
         var outletId = entry.OutletId;
         var outlet = string.IsNullOrEmpty(outletId) ? null : Outlet(outletId);
         switch (entry.Action)

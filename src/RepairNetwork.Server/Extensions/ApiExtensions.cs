@@ -66,12 +66,8 @@ public static class ApiExtensions
             builder.Services.AddHostedService<StorageProbe>();
         }
 
-        builder.Logging.AddJsonConsole(options =>
-        {
-            options.IncludeScopes = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            options.UseUtcTimestamp = true;
-        });
+        builder.AddRepairNetworkLogging();
+        builder.AddRepairNetworkTelemetry();
 
         if (builder.Configuration.GetValue("Demo:Enabled", false))
         {
@@ -83,6 +79,7 @@ public static class ApiExtensions
 
     public static WebApplication MapRepairNetworkApi(this WebApplication app)
     {
+        app.UseRepairNetworkTelemetry();
         app.UseAuthentication();
         app.UseAuthorization();
 

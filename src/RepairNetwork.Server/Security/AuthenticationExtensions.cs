@@ -88,6 +88,7 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
+            options.Events = new JwtBearerEvents { OnAuthenticationFailed = RefusedTokenLog.OnAuthenticationFailed, OnChallenge = RefusedTokenLog.OnChallenge };
             if (!string.IsNullOrEmpty(authority))
             {
                 options.Authority = authority;
