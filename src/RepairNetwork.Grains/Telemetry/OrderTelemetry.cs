@@ -19,7 +19,20 @@ public static partial class OrderTelemetry
     public static ILogger Logger(IServiceProvider services) =>
         services.GetService<ILoggerFactory>()?.CreateLogger(Category) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
+    /// <remarks>Telemetry never stands in the way of an order's effects: a failure to log or count is dropped.</remarks>
     public static void Record(ILogger logger, AuditEntry entry, RepairOrder order)
+    {
+        try
+        {
+            Write(logger, entry, order);
+        }
+        catch (Exception)
+        {
+            // e.g. a log sink that rejects a value; the order step itself is already stored.
+        }
+    }
+
+    private static void Write(ILogger logger, AuditEntry entry, RepairOrder order)
     {
         RepairNetworkMetrics.Record(entry, order);
         switch (entry.Action)
@@ -29,7 +42,8 @@ public static partial class OrderTelemetry
                 break;
             case OrderAction.Offered:
                 var assignment = order.Assignment is { } a && a.OutletId == entry.OutletId ? a : null;
-                Dispatched(logger, order.OrderId, entry.OutletId, assignment?.DistanceKm ?? double.NaN, assignment?.BookedForDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+                // Replaying an older offer (the job has moved on since) knows no distance: say so, never NaN (JSON logs reject it).
+                Dispatched(logger, order.OrderId, entry.OutletId, assignment is null ? "unknown" : assignment.DistanceKm.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), assignment?.BookedForDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
                 break;
             case OrderAction.Unassigned:
                 Unassigned(logger, order.OrderId, entry.Detail);
@@ -46,8 +60,8 @@ public static partial class OrderTelemetry
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Order {OrderId} created: {ProductCategory}, {Capability}, {Mode}")]
     public static partial void Created(ILogger logger, string orderId, string productCategory, string capability, Domain.Outlets.ServiceMode mode);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Order {OrderId} dispatched to outlet {OutletId}, {DistanceKm:0.0} km, service day {ServiceDay}")]
-    public static partial void Dispatched(ILogger logger, string orderId, string outletId, double distanceKm, string serviceDay);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Order {OrderId} dispatched to outlet {OutletId}, {DistanceKm} km, service day {ServiceDay}")]
+    public static partial void Dispatched(ILogger logger, string orderId, string outletId, string distanceKm, string serviceDay);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Order {OrderId} left unassigned: {Reason}")]
     public static partial void Unassigned(ILogger logger, string orderId, string reason);
