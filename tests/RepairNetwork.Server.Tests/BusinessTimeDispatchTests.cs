@@ -301,6 +301,14 @@ public sealed class BusinessTimeDispatchTests
         Assert.Equal([small], found.Candidates.Select(c => c.OutletId));
         Assert.Equal((2, false), (found.OutletsExamined, found.SearchBounded));
         Assert.NotEmpty(open);
+
+        // FindPart has the same bound: none of these outlets stocks the part.
+        var sku = Samples.UniqueId("PART");
+        await Samples.ListInCatalog(server.Parts, sku);
+        var partWithin20 = await server.Locator.FindPartAsync(new Api.FindPartRequest { Location = new Api.LatLng { Latitude = lat, Longitude = lon }, Sku = sku, MaxDistanceKm = 20 });
+        var partWithin50 = await server.Locator.FindPartAsync(new Api.FindPartRequest { Location = new Api.LatLng { Latitude = lat, Longitude = lon }, Sku = sku, MaxDistanceKm = 50 });
+        Assert.Equal((200, false), (partWithin20.OutletsExamined, partWithin20.SearchBounded));
+        Assert.Equal((200, true), (partWithin50.OutletsExamined, partWithin50.SearchBounded));
     }
 
     [Fact]

@@ -215,7 +215,8 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
             }
         }
 
-        var bounded = found.Count < limit && !exhausted && examined >= MaxExaminedForPart;
+        // As for lookups: bounded only when outlets in reach were left unexamined, not at exactly the bound.
+        var bounded = found.Count < limit && !exhausted && examined >= MaxExaminedForPart && candidates.MoveNext();
         return new PartSearchResult(found.ToImmutable(), examined, bounded, snapshot.Version);
     }
 
