@@ -17,14 +17,15 @@ public static class TechnicianChoice
     public static string Choose(string outletId, IEnumerable<TechnicianProfile> roster, Func<string, int> activeOrdersOf, string? technicianId, string capability, DateOnly day, BusinessCalendar? calendar = null)
     {
         var technicians = roster as IReadOnlyCollection<TechnicianProfile> ?? [.. roster];
-        var when = calendar is null ? $"{day:yyyy-MM-dd}" : calendar.Describe(day);
+        // Only for the refusals: the message names the day in the outlet's zone when it is known.
+        string When() => calendar is null ? $"{day:yyyy-MM-dd}" : calendar.Describe(day);
         bool Qualifies(TechnicianProfile t) => t.CanWorkOn(capability, day) && (calendar is null || t.Schedule.IsWorkingOn(calendar, day));
         if (!string.IsNullOrEmpty(technicianId))
         {
             var named = technicians.FirstOrDefault(t => t.TechnicianId == technicianId) ?? throw DomainException.NotFound("technician", technicianId);
             return Qualifies(named)
                 ? technicianId
-                : throw DomainException.Precondition($"technician '{technicianId}' is not scheduled with a valid certification for {capability} on {when}");
+                : throw DomainException.Precondition($"technician '{technicianId}' is not scheduled with a valid certification for {capability} on {When()}");
         }
 
         return technicians
@@ -33,6 +34,6 @@ public static class TechnicianChoice
             .ThenBy(t => t.TechnicianId, StringComparer.Ordinal)
             .Select(t => t.TechnicianId)
             .FirstOrDefault()
-            ?? throw DomainException.Precondition($"no technician of outlet '{outletId}' is scheduled with a valid certification for {capability} on {when}");
+            ?? throw DomainException.Precondition($"no technician of outlet '{outletId}' is scheduled with a valid certification for {capability} on {When()}");
     }
 }

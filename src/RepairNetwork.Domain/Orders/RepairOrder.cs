@@ -296,7 +296,7 @@ public sealed record RepairOrder
     /// does not open within the search horizon (it would not have been offered the job then).
     /// </summary>
     public static DateTimeOffset AnswerBy(DateTimeOffset offeredAt, TimeSpan window, BusinessCalendar? outletTime) =>
-        outletTime?.AddOpenTime(offeredAt, window).At ?? offeredAt + window;
+        new ServicePromise { From = offeredAt, Within = window, Clock = ServiceClock.BusinessHours }.DueAt(outletTime);
 
     /// <summary>The response promise: from creation, in calendar time or in the outlet's open hours as the policy says.</summary>
     public ServicePromise ResponsePromise => new() { From = CreatedAt, Within = EffectivePolicy.ResponseWithinFor(Request.Job.Mode), Clock = EffectivePolicy.Clock };

@@ -40,7 +40,10 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
     /// A lookup has no order yet, so "can it respond in time" is judged against the brand's standard
     /// response time from now (<see cref="CategoryPolicy.ResponseWithin"/>'s default, 24 h).
     /// </summary>
-    public static ServicePromise LookupPromise(DateTimeOffset now) => new() { From = now, Within = new CategoryPolicy { Category = "any" }.ResponseWithin };
+    public static ServicePromise LookupPromise(DateTimeOffset now) => new() { From = now, Within = StandardResponseWithin };
+
+    // Read once: building a policy per lookup would allocate on the hot path for a constant.
+    private static readonly TimeSpan StandardResponseWithin = CategoryPolicy.Default("any").ResponseWithin;
 
     /// <summary>Bounds the work of an available-only search in a network where most outlets are busy.</summary>
     public const int MaxExaminedForAvailableOnly = 200;
