@@ -22,6 +22,9 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IOutletIndex, OutletIndex>();
         services.AddSingleton<Calendars.IHolidayCalendarCache, Calendars.HolidayCalendarCache>();
         services.AddSingleton<Catalog.CapabilityCatalogCache>();
+        services.AddSingleton<Appointments.JobTemplatesCache>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<Appointments.AppointmentOptions>>().Value.ToPolicy());
+        services.AddSingleton<Appointments.SlotFinder>();
         services.AddSingleton<Calendars.HolidayCalendarSync>();
         services.AddSingleton<OutletIndexSynchronizer>();
         services.AddHostedService(sp => sp.GetRequiredService<OutletIndexSynchronizer>());
@@ -34,6 +37,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IServiceEventStore, InMemoryServiceEventStore>();
         services.TryAddSingleton<IStorageAvailability, AssumeStorageAvailable>();
         services.AddOptions<DispatchOptions>();
+        services.AddOptions<Appointments.AppointmentOptions>();
         services.AddOptions<OutletIndexOptions>();
         return services;
     }

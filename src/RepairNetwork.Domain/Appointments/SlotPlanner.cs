@@ -60,7 +60,7 @@ public sealed record SlotRange
 }
 
 /// <summary>What slot planning needs of one outlet: its place, business time, roster and the appointments it holds.</summary>
-public sealed record OutletTime
+public sealed record OutletAgenda
 {
     public required string OutletId { get; init; }
 
@@ -142,8 +142,27 @@ public sealed record OutletSlots
 /// </summary>
 public static class SlotPlanner
 {
+    /// <summary>
+    /// Which dispatch refusals also bar appointments: the outlet's standing rules (paused, closed, mode,
+    /// area, capability, turned down, parts). Not the day count, the service day or the response
+    /// promise: an appointment books time on its own day and is itself the promise; technicians are
+    /// judged per day by the slots themselves.
+    /// </summary>
+    public static bool BarsAppointments(Dispatch.UnavailabilityCode code) => code is not (
+        Dispatch.UnavailabilityCode.CapacityFullToday or Dispatch.UnavailabilityCode.NoServiceDay
+        or Dispatch.UnavailabilityCode.CannotRespondInTime or Dispatch.UnavailabilityCode.NoCertifiedTechnicianOnShift);
+
+    /// <summary>Appointments are for carry-in and on-site work; a parcel has no time to keep.</summary>
+    public static void RequireMode(ServiceMode mode, string field)
+    {
+        if (mode is not (ServiceMode.CarryIn or ServiceMode.OnSite))
+        {
+            throw DomainException.Invalid(field, "appointments are for carry-in (drop-off slots) or on-site (arrival windows) work; mail-in has none");
+        }
+    }
+
     /// <summary>The earliest slots of one outlet within <paramref name="range"/>, at most <paramref name="max"/>.</summary>
-    public static OutletSlots Find(OutletTime outlet, SlotQuery query, SlotRange range, int max, AppointmentPolicy policy)
+    public static OutletSlots Find(OutletAgenda outlet, SlotQuery query, SlotRange range, int max, AppointmentPolicy policy)
     {
         var (first, last) = range.At(outlet.Calendar.LocalDate(query.Now), policy);
         var slots = Search(outlet, query, first, last, max, policy, outlet.Booked);
@@ -158,7 +177,7 @@ public static class SlotPlanner
     /// <paramref name="field"/>: a past slot or one that is no slot start is INVALID_ARGUMENT; outside
     /// the outlet's hours, or taken, FAILED_PRECONDITION with the next free slots.
     /// </summary>
-    public static Appointment Book(OutletTime outlet, SlotQuery query, string orderId, DateTimeOffset windowStart, AppointmentPolicy policy, string field)
+    public static Appointment Book(OutletAgenda outlet, SlotQuery query, string orderId, DateTimeOffset windowStart, AppointmentPolicy policy, string field)
     {
         var calendar = outlet.Calendar;
         var described = calendar.Describe(windowStart);
@@ -216,7 +235,7 @@ public static class SlotPlanner
     /// Moves an appointment to another window of the same outlet: its own time does not count as taken,
     /// and nothing changes when the new window cannot be booked (the exception says why).
     /// </summary>
-    public static Appointment Move(OutletTime outlet, SlotQuery query, Appointment current, DateTimeOffset windowStart, AppointmentPolicy policy, string field)
+    public static Appointment Move(OutletAgenda outlet, SlotQuery query, Appointment current, DateTimeOffset windowStart, AppointmentPolicy policy, string field)
     {
         if (current.WindowStart == windowStart)
         {
@@ -228,10 +247,10 @@ public static class SlotPlanner
     }
 
     /// <summary>Where the work happens: the customer's place on site, otherwise the outlet.</summary>
-    public static GeoPoint WorkPlace(OutletTime outlet, SlotQuery query) => query.Mode == ServiceMode.OnSite ? query.Location : outlet.Location;
+    public static GeoPoint WorkPlace(OutletAgenda outlet, SlotQuery query) => query.Mode == ServiceMode.OnSite ? query.Location : outlet.Location;
 
     /// <summary>A technician's appointments on a local date, in order, with the travel before each.</summary>
-    public static ImmutableArray<PlannedVisit> DayPlan(OutletTime outlet, string technicianId, DateOnly date, AppointmentPolicy policy)
+    public static ImmutableArray<PlannedVisit> DayPlan(OutletAgenda outlet, string technicianId, DateOnly date, AppointmentPolicy policy)
     {
         var visits = ImmutableArray.CreateBuilder<PlannedVisit>();
         var from = outlet.Location;
@@ -245,10 +264,10 @@ public static class SlotPlanner
     }
 
     /// <summary>Minutes a technician works on a local date (their schedule within the outlet's hours).</summary>
-    public static TimeSpan ScheduledTime(OutletTime outlet, TechnicianProfile technician, DateOnly date) =>
+    public static TimeSpan ScheduledTime(OutletAgenda outlet, TechnicianProfile technician, DateOnly date) =>
         technician.Schedule.WorkingIntervalsOn(outlet.Calendar, date).Aggregate(TimeSpan.Zero, (sum, i) => sum + i.Duration);
 
-    private static List<SlotOption> Search(OutletTime outlet, SlotQuery query, DateOnly first, DateOnly last, int max, AppointmentPolicy policy, IReadOnlyCollection<Appointment> booked)
+    private static List<SlotOption> Search(OutletAgenda outlet, SlotQuery query, DateOnly first, DateOnly last, int max, AppointmentPolicy policy, IReadOnlyCollection<Appointment> booked)
     {
         var found = new List<SlotOption>();
         for (var date = first; date <= last && found.Count < max; date = date.AddDays(1))
@@ -288,7 +307,7 @@ public static class SlotPlanner
         }
     }
 
-    private static SlotOption? Evaluate(OutletTime outlet, SlotQuery query, DateOnly date, OpenInterval window, AppointmentPolicy policy, IReadOnlyCollection<Appointment> booked)
+    private static SlotOption? Evaluate(OutletAgenda outlet, SlotQuery query, DateOnly date, OpenInterval window, AppointmentPolicy policy, IReadOnlyCollection<Appointment> booked)
     {
         var place = WorkPlace(outlet, query);
         var need = query.Template.TimeBooked(query.Mode == ServiceMode.OnSite);
@@ -370,7 +389,7 @@ public static class SlotPlanner
     }
 
     /// <summary>Why an outlet has no slot in the range, most basic reason first.</summary>
-    private static string WhyNone(OutletTime outlet, SlotQuery query, DateOnly first, DateOnly last, AppointmentPolicy policy)
+    private static string WhyNone(OutletAgenda outlet, SlotQuery query, DateOnly first, DateOnly last, AppointmentPolicy policy)
     {
         var calendar = outlet.Calendar;
         var dates = first == last ? $"on {first:yyyy-MM-dd}" : $"from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}";

@@ -55,6 +55,9 @@ public enum OrderAction
     ComplaintDeadlineMissed = 23,
     Unassigned = 24,
     LoanerReturned = 25,
+    AppointmentBooked = 26,
+    AppointmentRescheduled = 27,
+    AppointmentCancelled = 28,
 }
 
 /// <summary>One line of the audit trail: who did what, when, and why.</summary>

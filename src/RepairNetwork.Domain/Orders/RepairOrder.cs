@@ -77,6 +77,9 @@ public sealed record RepairRequest
 
     [Id(5)] private ImmutableArray<PartQuantity> _requiredParts = [];
 
+    /// <summary>The slot the customer chose (<see cref="Appointments.SlotIds"/>), booked with the order; null without one.</summary>
+    [Id(6)] public string? SlotId { get; init; }
+
     // Compared by content: ImmutableArray's own equality compares array references, and a retried
     // request must be recognised as the same request.
     public bool Equals(RepairRequest? other) =>
@@ -86,6 +89,7 @@ public sealed record RepairRequest
         && Product == other.Product
         && FaultDescription == other.FaultDescription
         && Job == other.Job
+        && SlotId == other.SlotId
         && RequiredParts.AsSpan().SequenceEqual(other.RequiredParts.AsSpan());
 
     public override int GetHashCode() => HashCode.Combine(RequestId, Customer, Product, FaultDescription, Job, RequiredParts.Length);
@@ -224,6 +228,12 @@ public sealed record RepairOrder
     /// <summary>Which status the order was in when cancelled, for the outlet's records.</summary>
     [Id(25)] public string CancelReason { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The technician's time booked for the order, if any. Its window's start is the response deadline:
+    /// the outlet must have accepted before the customer is due.
+    /// </summary>
+    [Id(26)] public Appointments.Appointment? Appointment { get; init; }
+
     /// <summary>Grows with every change; watchers resume from it.</summary>
     public int Revision => Audit.Length;
 
@@ -234,6 +244,19 @@ public sealed record RepairOrder
 
     public static RepairOrder Receive(string orderId, RepairRequest request, DateTimeOffset now) =>
         Receive(orderId, request, CategoryPolicy.Default(request.Product.Category), Actor.Platform, now);
+
+    /// <summary>
+    /// Receives an order whose slot is already held at the outlet (<see cref="Appointments.SlotPlanner.Book"/>):
+    /// the appointment is the response promise, so the outlet must accept before its window starts.
+    /// </summary>
+    public static RepairOrder Receive(string orderId, RepairRequest request, CategoryPolicy policy, Actor by, DateTimeOffset now, Appointments.Appointment? appointment)
+    {
+        var order = Receive(orderId, request, policy, by, now);
+        return appointment is null
+            ? order
+            : (order with { Appointment = appointment, ResponseDueAt = appointment.WindowStart })
+                .Record(by, now, OrderAction.AppointmentBooked, RepairOrderStatus.Created, AppointmentDetail(appointment), appointment.OutletId);
+    }
 
     public static RepairOrder Receive(string orderId, RepairRequest request, CategoryPolicy policy, Actor by, DateTimeOffset now)
     {
@@ -283,7 +306,7 @@ public sealed record RepairOrder
             PassedOver = [.. passedOver],
             UnassignedReason = string.Empty,
             OfferExpiresAt = answerBy,
-            ResponseDueAt = ResponseDeadlineMissed ? ResponseDueAt : ResponsePromise.DueAt(outletTime),
+            ResponseDueAt = ResponseDeadlineMissed ? ResponseDueAt : Appointment?.WindowStart ?? ResponsePromise.DueAt(outletTime),
             CompletionDueAt = CompletionDeadlineMissed ? CompletionDueAt : CompletionPromise.DueAt(outletTime),
         }).Record(Actor.Platform, now, OrderAction.Offered, RepairOrderStatus.Offered,
             OfferDetail(assignment.OutletId, assignment.DistanceKm, answerBy, outletTime), assignment.OutletId);
@@ -378,8 +401,66 @@ public sealed record RepairOrder
     private RepairOrder ReleaseOffer(Actor by, DateTimeOffset now, OrderAction action, string reason)
     {
         var outletId = Assignment!.OutletId;
-        return (this with { Assignment = null, OfferExpiresAt = null, ExcludedOutlets = ExcludedOutlets.Add(outletId) })
+        var released = (this with { Assignment = null, OfferExpiresAt = null, ExcludedOutlets = ExcludedOutlets.Add(outletId) })
             .Record(by, now, action, RepairOrderStatus.Created, reason, outletId);
+        // The slot was that outlet's time: it is freed with the offer, and the order goes on without one.
+        return released.FreeAppointment(Actor.Platform, now, $"the slot at {outletId} is freed: {reason}");
+    }
+
+    // ---- appointments -----------------------------------------------------------------------
+
+    /// <summary>The audit detail of a booked appointment; the outlet's job event says the same.</summary>
+    public static string AppointmentDetail(Appointments.Appointment appointment) =>
+        $"{Appointments.SlotIds.ModeName(appointment.Mode)} {appointment.Describe()} with technician {appointment.TechnicianId}";
+
+    /// <summary>
+    /// The appointment moved to another window of the same outlet (booked there by
+    /// <see cref="Appointments.SlotPlanner.Move"/>). Before the repair starts only; headquarters, the call
+    /// center or the outlet holding the order. Moving to the window it has is a no-op.
+    /// </summary>
+    public RepairOrder Reschedule(Actor by, Appointments.Appointment moved, DateTimeOffset now)
+    {
+        var current = RequireAppointment("reschedule the appointment of", by);
+        if (current.WindowStart == moved.WindowStart && current.TechnicianId == moved.TechnicianId)
+        {
+            return this;
+        }
+
+        return (this with { Appointment = moved, ResponseDueAt = AwaitsResponse && !ResponseDeadlineMissed ? moved.WindowStart : ResponseDueAt })
+            .Record(by, now, OrderAction.AppointmentRescheduled, Status, $"from {current.Describe()} to {AppointmentDetail(moved)}", moved.OutletId);
+    }
+
+    /// <summary>Checks <see cref="Reschedule"/> would be allowed, before the outlet moves any time.</summary>
+    public Appointments.Appointment RequireAppointment(string action, Actor by)
+    {
+        RequireStatus(action, RepairOrderStatus.Offered, RepairOrderStatus.Accepted, RepairOrderStatus.Diagnosed, RepairOrderStatus.Quoted, RepairOrderStatus.Approved);
+        var appointment = Appointment ?? throw DomainException.Precondition($"cannot {action} order {OrderId}: it has no appointment");
+        RequireHoldingOutlet(by, action);
+        return appointment;
+    }
+
+    /// <summary>The customer's appointment is cancelled; the order stays with its outlet. A second cancel is a no-op.</summary>
+    public RepairOrder CancelAppointment(Actor by, string reason, DateTimeOffset now)
+    {
+        if (Appointment is null)
+        {
+            return this;
+        }
+
+        RequireAppointment("cancel the appointment of", by);
+        return FreeAppointment(by, now, reason);
+    }
+
+    private RepairOrder FreeAppointment(Actor by, DateTimeOffset now, string reason)
+    {
+        if (Appointment is not { } appointment)
+        {
+            return this;
+        }
+
+        // Without a slot the response promise is the category's again (counted from creation).
+        return (this with { Appointment = null, ResponseDueAt = ResponseDeadlineMissed ? ResponseDueAt : ResponsePromise.DueAt(null) })
+            .Record(by, now, OrderAction.AppointmentCancelled, Status, $"{appointment.Describe()} cancelled: {reason}", appointment.OutletId);
     }
 
     // ---- at the outlet ----------------------------------------------------------------------
@@ -596,7 +677,7 @@ public sealed record RepairOrder
         }
 
         RequireStatus("cancel", RepairOrderStatus.Created, RepairOrderStatus.Offered, RepairOrderStatus.Unassigned, RepairOrderStatus.Accepted, RepairOrderStatus.Diagnosed, RepairOrderStatus.Quoted, RepairOrderStatus.Approved);
-        return (this with { CancelReason = reason, OfferExpiresAt = null })
+        return (this with { CancelReason = reason, OfferExpiresAt = null, Appointment = null })
             .Record(by, now, OrderAction.Cancelled, RepairOrderStatus.Cancelled, reason, Assignment?.OutletId ?? string.Empty);
     }
 

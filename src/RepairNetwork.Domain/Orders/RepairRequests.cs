@@ -41,8 +41,13 @@ public static class RepairRequests
     /// <summary>Most part lines an order may name.</summary>
     public const int MaxRequiredParts = 20;
 
-    public static RepairRequest Create(string? requestId, Customer customer, Product product, string? faultDescription, JobRequirement job, IReadOnlyList<PartQuantity>? requiredParts = null)
+    public static RepairRequest Create(string? requestId, Customer customer, Product product, string? faultDescription, JobRequirement job, IReadOnlyList<PartQuantity>? requiredParts = null, string? slotId = null)
     {
+        if (slotId is not null)
+        {
+            Appointments.SlotIds.Parse(slotId, "slot_id"); // well formed here; whether it is free is the outlet's to say
+        }
+
         if (requiredParts is { Count: > MaxRequiredParts })
         {
             throw DomainException.Invalid("required_parts", $"must list at most {MaxRequiredParts} parts (got {requiredParts.Count})");
@@ -61,6 +66,7 @@ public static class RepairRequests
             FaultDescription = Identifiers.RequireText(faultDescription, "fault_description", 2000),
             Job = job,
             RequiredParts = Reservations.Lines(requiredParts, "required_parts", allowEmpty: true),
+            SlotId = slotId,
         };
     }
 

@@ -24,6 +24,7 @@ public sealed partial class OutletIndexSynchronizer(
     IOutletIndex index,
     HolidayCalendarSync calendars,
     Catalog.CapabilityCatalogCache catalog,
+    Appointments.JobTemplatesCache templates,
     IOptions<OutletIndexOptions> options,
     ILogger<OutletIndexSynchronizer> logger) : BackgroundService
 {
@@ -80,6 +81,7 @@ public sealed partial class OutletIndexSynchronizer(
             }
 
             await catalog.SyncOnce();
+            await templates.SyncOnce();
 
             return await SyncAllShards();
         }

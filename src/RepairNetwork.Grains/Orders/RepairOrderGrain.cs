@@ -63,6 +63,12 @@ public interface IRepairOrderGrain : IGrainWithStringKey
 
     Task<RepairOrder> Cancel(Actor by, string reason);
 
+    /// <summary>Moves the order's appointment to another slot of its outlet (the outlet books the new time first).</summary>
+    Task<RepairOrder> RescheduleAppointment(Actor by, string slotId);
+
+    /// <summary>Cancels the order's appointment and frees its time; the order stays. Idempotent.</summary>
+    Task<RepairOrder> CancelAppointment(Actor by, string reason);
+
     Task<RepairOrder> Rate(Actor by, int rating, string comment);
 
     Task<RepairOrder> FileComplaint(Actor by, string complaintId, string text);
@@ -121,7 +127,8 @@ public sealed class RepairOrderGrain(
     IOutletIndex index,
     TimeProvider clock,
     IOptions<DispatchOptions> options,
-    IServiceEventStore serviceEvents) : Grain, IRepairOrderGrain, IRemindable
+    IServiceEventStore serviceEvents,
+    Appointments.JobTemplatesCache templates) : Grain, IRepairOrderGrain, IRemindable
 {
     public const string RetryDispatchReminder = "retry-dispatch";
     public const string ServiceLevelReminder = "sla";
@@ -200,7 +207,10 @@ public sealed class RepairOrderGrain(
 
         await GenuineParts(request.Product, [.. request.RequiredParts.Select(p => p.Sku)], i => $"required_parts[{i}].sku");
         var policy = await GrainFactory.GetGrain<ICategoryPolicyGrain>(request.Product.Category).Get();
-        var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow());
+        // A chosen slot is held at its outlet before the order is stored: a taken slot leaves nothing
+        // behind, and a retry finds the time already held for this order.
+        var appointment = request.SlotId is { } slotId ? await HoldSlot(request, slotId) : null;
+        var order = RepairOrder.Receive(OrderId, request, policy, by, clock.GetUtcNow(), appointment);
         // The last point where giving up leaves nothing behind: under overload, work whose caller
         // has gone is dropped here instead of adding a stored order nobody waits for.
         cancellationToken.ThrowIfCancellationRequested();
@@ -230,7 +240,8 @@ public sealed class RepairOrderGrain(
             order.CheckTechnicianCanBeAssigned(by);
         }
 
-        var chosen = await Outlet(order.Assignment.OutletId).AssignTechnician(OrderId, technicianId, order.Request.Job.Capability);
+        // Without a name, the technician whose time the appointment booked.
+        var chosen = await Outlet(order.Assignment.OutletId).AssignTechnician(OrderId, technicianId ?? order.Appointment?.TechnicianId, order.Request.Job.Capability);
         return await Step(o => o.AssignTechnician(by, chosen, clock.GetUtcNow()));
     }
 
@@ -360,6 +371,58 @@ public sealed class RepairOrderGrain(
     public Task<RepairOrder> Close(Actor by) => Step(o => o.Close(by, clock.GetUtcNow()));
 
     public Task<RepairOrder> Cancel(Actor by, string reason) => Step(o => o.Cancel(by, reason, clock.GetUtcNow()));
+
+    public async Task<RepairOrder> RescheduleAppointment(Actor by, string slotId)
+    {
+        var order = Require();
+        var current = order.RequireAppointment("reschedule the appointment of", by);
+        var (outletId, start) = Slot(order.Request, slotId);
+        if (outletId != current.OutletId)
+        {
+            throw DomainException.Invalid("slot_id", $"is at {outletId}, but the appointment is at {current.OutletId}: an appointment moves within its outlet (to change outlet, cancel the order and create a new one)");
+        }
+
+        var moved = await Outlet(outletId).MoveAppointment(OrderId, new Appointments.AppointmentRequest
+        {
+            Job = order.Request.Job,
+            Template = templates.Current.Require(order.Request.Job.Capability, "required_capability"),
+            WindowStart = start,
+        }, order.Revision + 1);
+        return await Step(o => o.Reschedule(by, moved, clock.GetUtcNow()));
+    }
+
+    public Task<RepairOrder> CancelAppointment(Actor by, string reason) => Step(o => o.CancelAppointment(by, reason, clock.GetUtcNow()));
+
+    /// <summary>Holds the slot an order is created with at its outlet; the first dispatch then goes there.</summary>
+    private async Task<Domain.Appointments.Appointment> HoldSlot(RepairRequest request, string slotId)
+    {
+        if (!request.RequiredParts.IsEmpty)
+        {
+            throw DomainException.Invalid("slot_id", "an order that names required_parts cannot book a slot yet (parts may have to come by transfer first); create it without a slot");
+        }
+
+        var (outletId, start) = Slot(request, slotId);
+        _preferredOutlet = outletId;
+        return await Outlet(outletId).HoldAppointment(OrderId, new Appointments.AppointmentRequest
+        {
+            Job = request.Job,
+            Template = templates.Current.Require(request.Job.Capability, "required_capability"),
+            WindowStart = start,
+        });
+    }
+
+    /// <summary>The outlet and start of a slot id, which must be for the order's service mode.</summary>
+    private static (string OutletId, DateTimeOffset Start) Slot(RepairRequest request, string slotId)
+    {
+        var (outletId, mode, start) = Domain.Appointments.SlotIds.Parse(slotId, "slot_id");
+        Domain.Appointments.SlotPlanner.RequireMode(request.Job.Mode, "service_mode");
+        if (mode != request.Job.Mode)
+        {
+            throw DomainException.Invalid("slot_id", $"is a {Domain.Appointments.SlotIds.ModeName(mode)} slot, but the order's service_mode is {Domain.Appointments.SlotIds.ModeName(request.Job.Mode)}");
+        }
+
+        return (outletId, start);
+    }
 
     public Task<RepairOrder> Rate(Actor by, int rating, string comment) => Step(o => o.Rate(by, rating, comment, clock.GetUtcNow()));
 
@@ -537,7 +600,8 @@ public sealed class RepairOrderGrain(
         // Any dispatch but the very first one of a new order may follow one whose outcome was lost.
         var resuming = !_dispatchingFirstTime || order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned;
         _dispatchingFirstTime = false;
-        var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet : null;
+        // An appointment's outlet is where the order goes while it keeps the appointment.
+        var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet ?? order.Appointment?.OutletId : null;
         var now = clock.GetUtcNow();
         var notice = new OfferNotice(order.Revision + 1, now, order.EffectivePolicy.AcceptanceWindow, order.ResponsePromise);
         var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets, preferred, notice);
@@ -621,6 +685,9 @@ public sealed class RepairOrderGrain(
                 break;
             case OrderAction.Completed when outlet is not null:
                 await outlet.ReleaseTechnician(OrderId);
+                break;
+            case OrderAction.AppointmentCancelled when outlet is not null:
+                await outlet.CancelAppointment(OrderId, entry.Detail, entry.Sequence);
                 break;
         }
 

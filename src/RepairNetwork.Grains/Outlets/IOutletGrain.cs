@@ -89,6 +89,27 @@ public interface IOutletGrain : IGrainWithStringKey
     /// <summary>Adds a completion (on time or not) or a rating to the outlet's service score. Idempotent per key.</summary>
     Task RecordServiceOutcome(string key, bool? completedOnTime, int? rating);
 
+    /// <summary>The outlet's earliest slots for a job, or why it has none (its standing refusal, or <see cref="Domain.Appointments.SlotPlanner"/>'s reason).</summary>
+    [ReadOnly]
+    Task<Domain.Appointments.OutletSlots> FindSlots(Appointments.SlotSearch search);
+
+    /// <summary>
+    /// Holds a technician's time for an order being created (FAILED_PRECONDITION with the next free
+    /// slots when taken). The hold becomes the order's booking when the order is offered here
+    /// (<see cref="TryBook"/>), and lapses if the order never comes. Idempotent per order.
+    /// </summary>
+    Task<Domain.Appointments.Appointment> HoldAppointment(string orderId, Appointments.AppointmentRequest request);
+
+    /// <summary>Moves an order's appointment to another window, atomically: the old time stays booked if the new one cannot be.</summary>
+    Task<Domain.Appointments.Appointment> MoveAppointment(string orderId, Appointments.AppointmentRequest request, int orderRevision);
+
+    /// <summary>Frees an order's appointment; false when it had none here (a retry).</summary>
+    Task<bool> CancelAppointment(string orderId, string reason, int orderRevision);
+
+    /// <summary>A technician's appointments on a local date (null: today), in order, with travel.</summary>
+    [ReadOnly]
+    Task<Appointments.TechnicianDayPlan> GetDayPlan(string technicianId, DateOnly? date);
+
     /// <summary>Today's bookings, capacity left and open orders (batch routing, network stats).</summary>
     [ReadOnly]
     Task<OutletLoad> GetLoad();

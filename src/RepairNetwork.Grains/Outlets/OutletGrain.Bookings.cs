@@ -30,12 +30,26 @@ public sealed partial class OutletGrain
         }
 
         var now = clock.GetUtcNow();
-        var inputs = Inputs(listing, job, now);
-        var (today, booked) = (inputs.LocalDay, inputs.Booked!.Value);
-        var screening = DispatchPlanner.Screen(inputs, job, now, respond);
-        if (!screening.CanTakeJob)
+        var appointment = HeldAppointment(orderId, now);
+        DateOnly today;
+        int booked;
+        if (appointment is not null)
         {
-            return new BookingResult { Booked = false, LocalDate = today, Reasons = screening.Reasons, Listing = listing };
+            // The time was screened and held when the order was created: the booking is on its day,
+            // and the appointment, not the day count, is the outlet's capacity for it.
+            today = appointment.LocalDate;
+            booked = state.State.BookedPerDay.GetValueOrDefault(today);
+            state.State.Appointments[orderId] = appointment with { Confirmed = true };
+        }
+        else
+        {
+            var inputs = Inputs(listing, job, now);
+            (today, booked) = (inputs.LocalDay, inputs.Booked!.Value);
+            var screening = DispatchPlanner.Screen(inputs, job, now, respond);
+            if (!screening.CanTakeJob)
+            {
+                return new BookingResult { Booked = false, LocalDate = today, Reasons = screening.Reasons, Listing = listing };
+            }
         }
 
         state.State.Bookings[orderId] = today;
@@ -50,6 +64,18 @@ public sealed partial class OutletGrain
         }
 
         var eventAdded = offered is not null && AddJobEvent(offered);
+        if (appointment is not null)
+        {
+            eventAdded |= AddJobEvent(new JobEvent
+            {
+                OrderId = orderId,
+                Kind = JobEventKind.AppointmentBooked,
+                At = now,
+                Detail = Domain.Orders.RepairOrder.AppointmentDetail(appointment),
+                OrderRevision = offered?.OrderRevision ?? 0,
+            });
+        }
+
         var becameFull = DispatchRules.IsFull(booked + 1, listing.Profile.DailyCapacity);
         if (becameFull)
         {
@@ -87,7 +113,8 @@ public sealed partial class OutletGrain
             return;
         }
 
-        var forgotAnswer = state.State.AnswersDue.Remove(orderId);
+        // A declined, lapsed or cancelled order frees its appointment's time with the booking.
+        var forgotAnswer = state.State.AnswersDue.Remove(orderId) | state.State.Appointments.Remove(orderId);
         if (!state.State.Bookings.Remove(orderId, out var day))
         {
             if (forgotAnswer)

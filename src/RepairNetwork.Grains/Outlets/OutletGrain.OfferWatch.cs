@@ -100,7 +100,7 @@ public sealed partial class OutletGrain
         var withdrawn = release && state.State.OpenOrders.Contains(orderId)
             // The outlet's system was told of an offer that no longer stands.
             && AddJobEvent(new JobEvent { OrderId = orderId, Kind = JobEventKind.OfferWithdrawn, At = clock.GetUtcNow(), Detail = "the offer no longer stands", OrderRevision = 0 });
-        if (release && state.State.Bookings.ContainsKey(orderId))
+        if (release && (state.State.Bookings.ContainsKey(orderId) || state.State.Appointments.ContainsKey(orderId)))
         {
             await ReleaseBooking(orderId); // stores the other changes with it
         }

@@ -29,7 +29,8 @@ public sealed partial class OutletGrain(
     TimeProvider clock,
     IOptions<DispatchOptions> options,
     DispatchPlanner planner,
-    Calendars.IHolidayCalendarCache calendars) : Grain, IOutletGrain, IRemindable
+    Calendars.IHolidayCalendarCache calendars,
+    Domain.Appointments.AppointmentPolicy appointmentPolicy) : Grain, IOutletGrain, IRemindable
 {
     // Fields, so that every part of the class sees the same captured parameters.
     private readonly IPersistentState<OutletState> state = state;
@@ -38,6 +39,7 @@ public sealed partial class OutletGrain(
     private readonly IOptions<DispatchOptions> options = options;
     private readonly DispatchPlanner planner = planner;
     private readonly Calendars.IHolidayCalendarCache calendars = calendars;
+    private readonly Domain.Appointments.AppointmentPolicy appointmentPolicy = appointmentPolicy;
 
     /// <summary>The roster folded for the index; rebuilt only after a change is committed.</summary>
     private ImmutableArray<Certification>? _onShiftCertifications;

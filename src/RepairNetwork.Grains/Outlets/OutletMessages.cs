@@ -20,6 +20,9 @@ public enum JobEventKind
     Accepted = 10,
     Completed = 11,
     Collected = 12,
+    AppointmentBooked = 13,
+    AppointmentRescheduled = 14,
+    AppointmentCancelled = 15,
 }
 
 /// <summary>Something an outlet system must know about one of its jobs; numbered per outlet.</summary>

@@ -60,4 +60,7 @@ public sealed class OutletState
 
     /// <summary>The first archived job event (1, unless events were pruned before pages existed).</summary>
     [Id(19)] public long FirstArchivedJobEvent { get; set; }
+
+    /// <summary>Order id → the technician time booked for it (held while the order is created, then confirmed).</summary>
+    [Id(20)] public Dictionary<string, Domain.Appointments.Appointment> Appointments { get; set; } = new(StringComparer.Ordinal);
 }

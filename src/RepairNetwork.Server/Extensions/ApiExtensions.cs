@@ -96,6 +96,7 @@ public static class ApiExtensions
         app.MapGrpcService<NetworkApi>().RequireAuthorization();
         app.MapGrpcService<CalendarApi>().RequireAuthorization();
         app.MapGrpcService<CatalogApi>().RequireAuthorization();
+        app.MapGrpcService<AppointmentApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");

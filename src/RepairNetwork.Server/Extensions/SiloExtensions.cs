@@ -133,6 +133,7 @@ public static class SiloExtensions
 
         builder.Services.AddRepairNetworkSiloServices();
         builder.Services.Configure<Grains.Orders.DispatchOptions>(builder.Configuration.GetSection("Dispatch"));
+        builder.Services.Configure<Grains.Appointments.AppointmentOptions>(builder.Configuration.GetSection("Appointments"));
         builder.Services.Configure<Grains.Directory.OutletIndexOptions>(builder.Configuration.GetSection("OutletIndex"));
         return builder;
     }

@@ -26,7 +26,8 @@ public static class RepairOrderMapping
             RepairRequests.CreateProduct(product.Category, product.Model, product.SerialNumber, CommonMapping.ToDate(product.PurchaseDate, "product.purchase_date")),
             request.FaultDescription,
             job,
-            [.. request.RequiredParts.Select(p => PartQuantity.Of(p.Sku, p.Quantity))]);
+            [.. request.RequiredParts.Select(p => PartQuantity.Of(p.Sku, p.Quantity))],
+            string.IsNullOrEmpty(request.SlotId) ? null : request.SlotId);
     }
 
     /// <summary>The API and domain statuses share their numbers; unknown numbers are rejected.</summary>
@@ -71,6 +72,10 @@ public static class RepairOrderMapping
             RequiredParts = { request.RequiredParts.Select(p => new Api.RequiredPart { Sku = p.Sku, Quantity = p.Quantity }) },
         };
         LifecycleMapping.AddLifecycle(proto, order);
+        if (order.Appointment is { } appointment)
+        {
+            proto.Appointment = AppointmentMapping.ToProto(appointment);
+        }
 
         if (order.Assignment is { } assignment)
         {

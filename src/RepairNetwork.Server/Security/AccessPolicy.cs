@@ -121,6 +121,20 @@ public static class AccessPolicy
         [Method(Api.CalendarService.Descriptor, "GetOutletSchedule")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
             .AndOwnOutlet<Api.GetOutletScheduleRequest>(r => r.OutletId),
 
+        // Appointments: headquarters sets templates, anyone may read them; slots are found and booked by
+        // the call center for customers; the outlet holding an order may move or cancel its appointment
+        // and reads its own technicians' day plans.
+        [Method(Api.AppointmentService.Descriptor, "PutJobTemplate")] = AccessRule.For(Roles.Hq),
+        [Method(Api.AppointmentService.Descriptor, "DeleteJobTemplate")] = AccessRule.For(Roles.Hq),
+        [Method(Api.AppointmentService.Descriptor, "ListJobTemplates")] = AccessRule.For(Roles.Hq, Roles.CallCenter).AndAnyOutlet(),
+        [Method(Api.AppointmentService.Descriptor, "FindSlots")] = AccessRule.For(Roles.Hq, Roles.CallCenter),
+        [Method(Api.AppointmentService.Descriptor, "RescheduleAppointment")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.RescheduleAppointmentRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
+        [Method(Api.AppointmentService.Descriptor, "CancelAppointment")] = AccessRule.For(Roles.Hq, Roles.CallCenter)
+            .AndOwnOutlet<Api.CancelAppointmentRequest>((r, owners) => owners.OutletOfOrder(r.OrderId)),
+        [Method(Api.AppointmentService.Descriptor, "GetTechnicianDayPlan")] = AccessRule.For(Roles.Hq)
+            .AndOwnOutlet<Api.GetTechnicianDayPlanRequest>(r => r.OutletId),
+
         // National routing and the network view span every outlet: headquarters only.
         [Method(Api.DispatchService.Descriptor, "RouteBatch")] = AccessRule.For(Roles.Hq),
         [Method(Api.NetworkService.Descriptor, "GetNetworkStats")] = AccessRule.For(Roles.Hq),
