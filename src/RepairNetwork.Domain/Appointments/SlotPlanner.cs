@@ -399,8 +399,15 @@ public static class SlotPlanner
             return $"the dates asked for are before today at {outlet.OutletId} ({first:yyyy-MM-dd}, {zone})";
         }
 
+        var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays).ToList();
+        if (days.All(d => calendar.DayOn(d).IsClosed))
+        {
+            var why = days.Select(d => calendar.DayOn(d).Describe()).Distinct().ToList();
+            return $"{outlet.OutletName} is closed {dates} ({zone}): {(why.Count <= 3 ? string.Join(", ", why) : $"{string.Join(", ", why.Take(3))} and {why.Count - 3} more")}";
+        }
+
         var skill = query.Template.Skill;
-        var certified = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays)
+        var certified = days
             .Any(d => outlet.Technicians.Any(t => t.CanWorkOn(skill, d) && t.Schedule.IsWorkingOn(calendar, d)));
         if (!certified)
         {
@@ -411,6 +418,11 @@ public static class SlotPlanner
 
         if (Search(outlet, query, first, last, 1, policy, []) is { Count: 0 })
         {
+            if (Search(outlet, query with { Now = DateTimeOffset.MinValue }, first, last, 1, policy, []) is { Count: > 0 })
+            {
+                return $"no slot {dates} starts after now ({calendar.Describe(query.Now)})";
+            }
+
             return query.Mode == ServiceMode.OnSite
                 ? $"a visit of {Minutes(query.Template.Duration)} with {Minutes(policy.Travel(outlet.Location, query.Location))} of travel from the outlet ({policy.RoadKm(outlet.Location, query.Location):0.0} km by road) fits no technician's working time {dates} ({zone})"
                 : $"a job of {Minutes(query.Template.Duration)} fits no technician's working time after a drop-off slot {dates} ({zone})";
