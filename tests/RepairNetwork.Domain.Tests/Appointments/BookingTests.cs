@@ -9,7 +9,7 @@ namespace RepairNetwork.Domain.Tests.Appointments;
 /// <summary>Booking and moving a window: who takes it, and the refusals an agent reads out.</summary>
 public sealed class BookingTests
 {
-    private static Appointment Book(OutletTime outlet, SlotQuery query, string orderId, DateTimeOffset windowStart) =>
+    private static Appointment Book(OutletAgenda outlet, SlotQuery query, string orderId, DateTimeOffset windowStart) =>
         SlotPlanner.Book(outlet, query, orderId, windowStart, Policy, Field);
 
     [Fact]

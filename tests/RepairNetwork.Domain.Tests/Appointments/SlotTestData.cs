@@ -33,7 +33,7 @@ internal static class SlotTestData
     public static TechnicianProfile Tech(string id, TechnicianSchedule? schedule = null, string skill = Skill) =>
         TestData.Technician(id, OutletId, true, (skill, D(12, 31, 2030))) with { Schedule = schedule ?? TechnicianSchedule.WhenOutletOpen };
 
-    public static OutletTime Time(BusinessCalendar? calendar = null, IEnumerable<TechnicianProfile>? technicians = null, IEnumerable<Appointment>? booked = null) => new()
+    public static OutletAgenda Time(BusinessCalendar? calendar = null, IEnumerable<TechnicianProfile>? technicians = null, IEnumerable<Appointment>? booked = null) => new()
     {
         OutletId = OutletId,
         OutletName = "Outlet SH-001",
@@ -51,7 +51,7 @@ internal static class SlotTestData
 
     public static SlotRange Day(DateOnly date) => new() { From = date, To = date };
 
-    public static OutletSlots Find(OutletTime outlet, SlotQuery query, DateOnly date, int max = 50) =>
+    public static OutletSlots Find(OutletAgenda outlet, SlotQuery query, DateOnly date, int max = 50) =>
         SlotPlanner.Find(outlet, query, Day(date), max, Policy);
 
     /// <summary>The local windows offered, e.g. "09:00-09:30".</summary>
