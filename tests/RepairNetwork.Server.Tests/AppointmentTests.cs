@@ -181,7 +181,7 @@ public sealed class AppointmentTests
         var (lat, lon) = TestArea.Next();
         await WeekdayOutlet(server, "LAPSE", lat + (1 / KmPerDegreeLat), lon);
         await PutTemplate(server, "phone.screen", 30);
-        var afternoon = (await FindSlots(server, lat, lon, Api.ServiceMode.CarryIn, limit: 50)).Slots.Single(s => s.LocalWindow == "14:00-14:30");
+        var afternoon = (await FindSlots(server, lat, lon, Api.ServiceMode.CarryIn, limit: 50)).Slots.Single(s => (s.LocalDate, s.LocalWindow) == ("2026-11-18", "14:00-14:30"));
         var order = (await server.Orders.CreateRepairOrderAsync(WithSlot(Samples.Order(lat, lon), afternoon.SlotId))).Order;
         // Offered before opening: the 2 h acceptance window runs 09:00-11:00.
         Assert.Equal(Local(11, 18, 11, 0), order.OfferExpireTime.ToDateTimeOffset());

@@ -35,7 +35,7 @@ public sealed record AppointmentPolicy
     /// <summary>Nearest capable outlets whose time a slot search asks for (live confirmation).</summary>
     public int OutletsAsked { get; init; } = 5;
 
-    /// <summary>Slots one outlet contributes to a search, so one outlet cannot fill the answer.</summary>
+    /// <summary>Slots one outlet may contribute at least when several offer some, so no outlet fills the answer alone.</summary>
     public int SlotsPerOutlet { get; init; } = 4;
 
     public const int MaxSlots = 50;
