@@ -173,6 +173,12 @@ public sealed class TelemetryTests(TelemetryServerFixture server) : IClassFixtur
         var (lat, lon) = TestArea.Next();
         await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon));
 
+        // The server's request activity stops after the response is on its way: give it a moment.
+        for (var i = 0; i < 50 && !grainCalls.Any(requests.ContainsKey); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
         Assert.Contains(grainCalls, trace => requests.ContainsKey(trace));
     }
 
