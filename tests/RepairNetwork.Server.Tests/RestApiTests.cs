@@ -178,10 +178,19 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         using var anonymous = Rest.Client(server, token: null);
         using var none = await anonymous.GetAsync($"/v1/outlets/{_a}");
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        var missing = await Rest.Error(none);
+        Assert.Equal((int)Code.Unauthenticated, missing.Code);
+        Assert.Contains("bearer token is required", missing.Message, StringComparison.Ordinal);
 
         using var forger = Rest.Client(server, server.Mint("forger", Roles.Hq, null, TimeSpan.FromHours(1), keyBase64: AccessTokens.NewKey()));
         using var forged = await forger.GetAsync($"/v1/outlets/{_a}");
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        var refused = await Rest.Error(forged);
+        Assert.Equal((int)Code.Unauthenticated, refused.Code);
+        Assert.Contains("refused", refused.Message, StringComparison.Ordinal);
+
+        // The CLI and gRPC clients read the reason from the header, which stays.
+        Assert.NotEmpty(forged.Headers.WwwAuthenticate);
     }
 }
 
