@@ -161,6 +161,21 @@ public static class SlotPlanner
         }
     }
 
+    /// <summary>
+    /// What an agent is offered from several outlets' answers (<paramref name="distancesKm"/> in the same
+    /// order): earliest first, then nearest, at most <paramref name="max"/> ("today 16:00 at A, 3.2 km;
+    /// tomorrow 10:00 at B, 1.1 km"). With several outlets offering, none fills the answer alone (each
+    /// keeps at least <see cref="AppointmentPolicy.SlotsPerOutlet"/>); a lone outlet may.
+    /// </summary>
+    /// <returns>Each slot with the index of the outlet whose answer it came from.</returns>
+    public static ImmutableArray<(SlotOption Slot, int Outlet)> Offer(IReadOnlyList<OutletSlots> answers, IReadOnlyList<double> distancesKm, int max, AppointmentPolicy policy)
+    {
+        var offering = answers.Count(a => !a.Slots.IsEmpty);
+        var perOutlet = offering <= 1 ? max : Math.Max(policy.SlotsPerOutlet, max / offering);
+        return [.. answers.SelectMany((a, i) => a.Slots.Take(perOutlet).Select(s => (Slot: s, Outlet: i)))
+            .OrderBy(x => x.Slot.WindowStart).ThenBy(x => distancesKm[x.Outlet]).Take(max)];
+    }
+
     /// <summary>The earliest slots of one outlet within <paramref name="range"/>, at most <paramref name="max"/>.</summary>
     public static OutletSlots Find(OutletAgenda outlet, SlotQuery query, SlotRange range, int max, AppointmentPolicy policy)
     {
@@ -203,6 +218,19 @@ public static class SlotPlanner
 
         var window = windows.First(w => w.Start == windowStart);
         var option = Evaluate(outlet, query, date, window, policy, outlet.Booked);
+        if (option is null && Evaluate(outlet, query, date, window, policy, []) is null)
+        {
+            // Never free, not taken: say why rather than "no longer free".
+            var skill = query.Template.Skill;
+            var working = outlet.Technicians.Any(t => t.CanWorkOn(skill, date)
+                && t.Schedule.WorkingIntervalsOn(calendar, date).Any(i => i.Start < window.End && i.End > window.Start));
+            throw DomainException.Precondition(
+                $"{field}: the slot {Appointment.Window(calendar, window.Start, window.End)} on {date:yyyy-MM-dd} ({calendar.TimeZoneId}) at {outlet.OutletId} cannot be booked: " +
+                (working
+                    ? $"a job of {Minutes(query.Template.Duration)} would not end within the working time of the technicians at work then"
+                    : $"no technician certified for '{skill}' works then"));
+        }
+
         if (option is null)
         {
             var next = Search(outlet, query, date, date.AddDays(policy.DefaultRangeDays - 1), 3, policy, outlet.Booked);

@@ -57,23 +57,17 @@ public sealed class SlotFinder(IOutletIndex index, IGrainFactory grains, TimePro
 
         var search = new SlotSearch { Job = job, Template = template, Range = range, Max = max };
         var answers = await Task.WhenAll(asked.Select(c => grains.GetGrain<IOutletGrain>(c.Listing.OutletId).FindSlots(search)));
-        var slots = new List<FoundSlot>();
         for (var i = 0; i < asked.Count; i++)
         {
             if (answers[i].Slots.IsEmpty)
             {
                 without.Add(new OutletWithoutSlot(asked[i].Listing, asked[i].DistanceKm, answers[i].Reason));
             }
-
-            slots.AddRange(answers[i].Slots.Select(s => new FoundSlot(s, asked[i].Listing, asked[i].DistanceKm)));
         }
 
-        // Earliest first, then nearest: the real choice an agent offers ("today 16:00 at A, 3.2 km; tomorrow
-        // 10:00 at B, 1.1 km"). With several outlets offering, none fills the answer alone; with one, it may.
-        var outletsOffering = answers.Count(a => !a.Slots.IsEmpty);
-        var perOutlet = outletsOffering <= 1 ? max : Math.Max(policy.SlotsPerOutlet, max / outletsOffering);
+        var offered = SlotPlanner.Offer(answers, [.. asked.Select(c => c.DistanceKm)], max, policy);
         return new SlotSearchResult(
-            [.. slots.GroupBy(s => s.Listing.OutletId).SelectMany(g => g.Take(perOutlet)).OrderBy(s => s.Slot.WindowStart).ThenBy(s => s.DistanceKm).Take(max)],
+            [.. offered.Select(o => new FoundSlot(o.Slot, asked[o.Outlet].Listing, asked[o.Outlet].DistanceKm))],
             [.. without.OrderBy(w => w.DistanceKm)],
             examined);
     }

@@ -74,6 +74,19 @@ public sealed class BookingTests
     }
 
     [Fact]
+    public void A_slot_no_technician_works_in_is_refused_as_never_free_not_as_taken()
+    {
+        var afternoonOnly = Time(technicians: [Tech("tech-a", Shifts(ShiftPeriod.Of(DayOfWeek.Monday, 14, 18)))]);
+        var lateStart = Time(technicians: [Tech("tech-a", Shifts(ShiftPeriod.Of(DayOfWeek.Monday, 9, 12)))]);
+
+        var morning = TestData.AssertPrecondition(() => Book(afternoonOnly, CarryIn(), "order-1", Sh(3, 1, 9)));
+        var overrun = TestData.AssertPrecondition(() => Book(lateStart, CarryIn(Job(60)), "order-2", Sh(3, 1, 11, 30)));
+
+        Assert.Equal("slot_id: the slot 09:00-09:30 on 2027-03-01 (Asia/Shanghai) at SH-001 cannot be booked: no technician certified for 'phone.screen' works then", morning.Message);
+        Assert.EndsWith("cannot be booked: a job of 60 min would not end within the working time of the technicians at work then", overrun.Message);
+    }
+
+    [Fact]
     public void A_second_technician_takes_the_same_window()
     {
         var outlet = Time(technicians: [Tech("tech-a"), Tech("tech-b")]);
