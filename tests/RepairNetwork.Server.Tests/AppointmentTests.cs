@@ -161,17 +161,21 @@ public sealed class AppointmentTests
         await using var server = await Server(Local(11, 18, 8, 0));
         var (lat, lon) = TestArea.Next();
         var outlet = await WeekdayOutlet(server, "DECL", lat + (1 / KmPerDegreeLat), lon);
+        var farther = await WeekdayOutlet(server, "DECL-B", lat + (3 / KmPerDegreeLat), lon);
         await PutTemplate(server, "phone.screen", 30);
-        var slot = (await FindSlots(server, lat, lon, Api.ServiceMode.CarryIn)).Slots[0];
+        var slot = (await FindSlots(server, lat, lon, Api.ServiceMode.CarryIn)).Slots.First(s => s.OutletId == outlet);
         var order = (await server.Orders.CreateRepairOrderAsync(WithSlot(Samples.Order(lat, lon), slot.SlotId))).Order;
+        Assert.Equal(outlet, order.Assignment.OutletId);
+        Assert.Equal($"the customer's appointment is at {outlet}, 1.0 km away", order.Assignment.Explanation);
 
         var outletOrders = new Api.RepairOrderService.RepairOrderServiceClient(server.ChannelFor("outlet", outlet));
         var declined = (await outletOrders.DeclineRepairOrderAsync(new Api.DeclineRepairOrderRequest { OrderId = order.OrderId, Reason = "no screens" })).Order;
 
         Assert.Null(declined.Appointment);
         Assert.Contains(declined.AuditTrail, a => a.Action == Api.OrderAction.AppointmentCancelled && a.Detail.Contains("no screens", StringComparison.Ordinal));
-        var again = (await FindSlots(server, lat, lon, Api.ServiceMode.CarryIn)).Slots[0];
-        Assert.Equal(slot.SlotId, again.SlotId);
+        // Without its slot the order is dispatched as any other: to the next outlet, by its day count.
+        Assert.Equal((Api.RepairOrderStatus.Offered, farther), (declined.Status, declined.Assignment.OutletId));
+        Assert.Contains((await FindSlots(server, lat, lon, Api.ServiceMode.CarryIn)).Slots, s => s.SlotId == slot.SlotId);
     }
 
     [Fact]

@@ -26,6 +26,14 @@ public static class DispatchExplanation
     public static string Planned(string outletId, double distanceKm) =>
         $"planned by headquarters' routing batch: {outletId} at {distanceKm:0.0} km";
 
+    /// <summary>An order created with a slot goes to the slot's outlet, where its time is held.</summary>
+    public static string Appointment(string outletId, double distanceKm) =>
+        $"the customer's appointment is at {outletId}, {distanceKm:0.0} km away";
+
+    /// <summary>Why an order holding an appointment has no outlet: its outlet refused the booking.</summary>
+    public static string AppointmentRefused(string outletId) =>
+        $"the outlet of the appointment ({outletId}) could not take the job now; cancel the appointment to dispatch it elsewhere";
+
     /// <summary>
     /// Why a job has no outlet: <paramref name="examined"/> outlets offering the capability within
     /// reach were looked at and none could take it, <paramref name="first"/> being the first tried;

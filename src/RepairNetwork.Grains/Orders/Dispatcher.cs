@@ -119,8 +119,19 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
     /// outlet's Offered job event with it. Bookings that may still be given back (parts not yet held)
     /// leave the event to the order.
     /// </param>
-    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null, OfferNotice? offer = null)
+    /// <param name="appointmentOutletId">
+    /// The outlet where the order's appointment holds a technician's time: the order goes there or
+    /// nowhere, so the customer is never sent elsewhere while their slot is held.
+    /// </param>
+    public async Task<DispatchOutcome> Dispatch(string orderId, JobRequirement job, ImmutableArray<PartQuantity> parts = default, bool resuming = false, IReadOnlyCollection<string>? excludedOutlets = null, string? preferredOutletId = null, OfferNotice? offer = null, string? appointmentOutletId = null)
     {
+        if (appointmentOutletId is not null)
+        {
+            return await TryPreferred(orderId, job, appointmentOutletId, offer, appointment: true) is { } held
+                ? new DispatchOutcome(held.Assignment, [], string.Empty, held.OutletTime)
+                : new DispatchOutcome(null, [], DispatchExplanation.AppointmentRefused(appointmentOutletId));
+        }
+
         using var timing = Telemetry.RepairNetworkMetrics.TimeDispatch();
         var policy = planner.Policy;
         var maxKm = planner.Reach(job.Mode);
@@ -305,9 +316,11 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 OrderRevision = offer.OrderRevision,
             };
 
-    private async Task<(Assignment Assignment, BusinessCalendar OutletTime)?> TryPreferred(string orderId, JobRequirement job, string outletId, OfferNotice? offer)
+    private async Task<(Assignment Assignment, BusinessCalendar OutletTime)?> TryPreferred(string orderId, JobRequirement job, string outletId, OfferNotice? offer, bool appointment = false)
     {
-        if (index.Current.Find(outletId) is not { } listing || planner.PlannedCandidate(listing, job) is not { DistanceKm: var distance })
+        // An appointment's outlet is asked even before this silo's index has it (it held the slot just now).
+        var listing = index.Current.Find(outletId) ?? (appointment ? await grains.GetGrain<IOutletGrain>(outletId).Get() : null);
+        if (listing is null || planner.PlannedCandidate(listing, job) is not { DistanceKm: var distance })
         {
             return null;
         }
@@ -322,7 +335,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 DistanceKm = distance,
                 BookedForDate = booking.LocalDate,
                 AssignedAt = clock.GetUtcNow(),
-                Explanation = DispatchExplanation.Planned(outletId, distance),
+                Explanation = appointment ? DispatchExplanation.Appointment(outletId, distance) : DispatchExplanation.Planned(outletId, distance),
             }, outletTime)
             : null;
     }

@@ -402,7 +402,6 @@ public sealed class RepairOrderGrain(
         }
 
         var (outletId, start) = Slot(request, slotId);
-        _preferredOutlet = outletId;
         return await Outlet(outletId).HoldAppointment(OrderId, new Appointments.AppointmentRequest
         {
             Job = request.Job,
@@ -600,11 +599,11 @@ public sealed class RepairOrderGrain(
         // Any dispatch but the very first one of a new order may follow one whose outcome was lost.
         var resuming = !_dispatchingFirstTime || order.Revision > 1 || order.Status == RepairOrderStatus.Unassigned;
         _dispatchingFirstTime = false;
-        // An appointment's outlet is where the order goes while it keeps the appointment.
-        var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet ?? order.Appointment?.OutletId : null;
+        var preferred = order.Status == RepairOrderStatus.Created ? _preferredOutlet : null;
         var now = clock.GetUtcNow();
         var notice = new OfferNotice(order.Revision + 1, now, order.EffectivePolicy.AcceptanceWindow, order.ResponsePromise);
-        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets, preferred, notice);
+        // While the order keeps its appointment it goes to the appointment's outlet or nowhere.
+        var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets, preferred, notice, order.Appointment?.OutletId);
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now, outcome.OutletTime)
             : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver, now);

@@ -40,6 +40,12 @@ public sealed partial class OutletGrain
             throw DomainException.Precondition($"slot_id: {OutletId} cannot take this job: {refusal.Message}");
         }
 
+        if (planner.PlannedCandidate(Listing(), request.Job) is null)
+        {
+            // Dispatch would never send the customer there (see DispatchPlanner.Reach).
+            throw DomainException.Precondition($"slot_id: {OutletId} is beyond the {planner.Reach(request.Job.Mode):0} km a {SlotIds.ModeName(request.Job.Mode)} customer is sent");
+        }
+
         var appointment = SlotPlanner.Book(TimeOf(now), Query(request.Job, request.Template, now), orderId, request.WindowStart, appointmentPolicy, "slot_id");
         ForgetOldAppointments(now);
         state.State.Appointments[orderId] = appointment;
