@@ -218,7 +218,7 @@ public static class SlotPlanner
 
         var window = windows.First(w => w.Start == windowStart);
         var option = Evaluate(outlet, query, date, window, policy, outlet.Booked);
-        if (option is null && Evaluate(outlet, query, date, window, policy, []) is null)
+        if (option is null && Evaluate(outlet, query, date, window, policy, Array.Empty<Appointment>()) is null)
         {
             // Never free, not taken: say why rather than "no longer free".
             var skill = query.Template.Skill;
@@ -300,6 +300,7 @@ public static class SlotPlanner
         var found = new List<SlotOption>();
         for (var date = first; date <= last && found.Count < max; date = date.AddDays(1))
         {
+            List<TechnicianDay>? technicians = null;
             foreach (var window in Windows(outlet.Calendar, date, query.Mode, policy))
             {
                 if (window.Start < query.Now)
@@ -307,7 +308,13 @@ public static class SlotPlanner
                     continue;
                 }
 
-                if (Evaluate(outlet, query, date, window, policy, booked) is { } option)
+                technicians ??= DayOf(outlet, query, date, booked);
+                if (technicians.Count == 0)
+                {
+                    break; // nobody who can do the job works that day
+                }
+
+                if (Evaluate(outlet, query, date, window, policy, technicians) is { } option)
                 {
                     found.Add(option);
                     if (found.Count == max)
@@ -335,12 +342,13 @@ public static class SlotPlanner
         }
     }
 
-    private static SlotOption? Evaluate(OutletAgenda outlet, SlotQuery query, DateOnly date, OpenInterval window, AppointmentPolicy policy, IReadOnlyCollection<Appointment> booked)
+    /// <summary>One technician's day as the windows of that day are judged: working time, appointments in order, time booked.</summary>
+    private sealed record TechnicianDay(string TechnicianId, ImmutableArray<OpenInterval> Working, List<Appointment> Appointments, TimeSpan Booked);
+
+    /// <summary>The day of every technician who can do the job on <paramref name="date"/>, worked out once for all its windows.</summary>
+    private static List<TechnicianDay> DayOf(OutletAgenda outlet, SlotQuery query, DateOnly date, IReadOnlyCollection<Appointment> booked)
     {
-        var place = WorkPlace(outlet, query);
-        var need = query.Template.TimeBooked(query.Mode == ServiceMode.OnSite);
-        var available = 0;
-        (DateTimeOffset Start, TimeSpan Booked, string Id)? best = null;
+        var days = new List<TechnicianDay>();
         foreach (var technician in outlet.Technicians)
         {
             if (!technician.CanWorkOn(query.Template.Skill, date))
@@ -348,18 +356,40 @@ public static class SlotPlanner
                 continue;
             }
 
-            var theirs = booked.Where(a => a.TechnicianId == technician.TechnicianId).OrderBy(a => a.PlannedStart).ToList();
             var working = technician.Schedule.WorkingIntervalsOn(outlet.Calendar, date);
-            if (EarliestStart(working, theirs, outlet.Location, place, window, need, policy) is not { } start)
+            if (working.IsEmpty)
+            {
+                continue;
+            }
+
+            var theirs = booked.Where(a => a.TechnicianId == technician.TechnicianId).OrderBy(a => a.PlannedStart).ToList();
+            var load = theirs.Where(a => a.LocalDate == date).Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Block.Duration);
+            days.Add(new TechnicianDay(technician.TechnicianId, working, theirs, load));
+        }
+
+        return days;
+    }
+
+    private static SlotOption? Evaluate(OutletAgenda outlet, SlotQuery query, DateOnly date, OpenInterval window, AppointmentPolicy policy, IReadOnlyCollection<Appointment> booked) =>
+        Evaluate(outlet, query, date, window, policy, DayOf(outlet, query, date, booked));
+
+    private static SlotOption? Evaluate(OutletAgenda outlet, SlotQuery query, DateOnly date, OpenInterval window, AppointmentPolicy policy, List<TechnicianDay> technicians)
+    {
+        var place = WorkPlace(outlet, query);
+        var need = query.Template.TimeBooked(query.Mode == ServiceMode.OnSite);
+        var available = 0;
+        (DateTimeOffset Start, TimeSpan Booked, string Id)? best = null;
+        foreach (var day in technicians)
+        {
+            if (EarliestStart(day.Working, day.Appointments, outlet.Location, place, window, need, policy) is not { } start)
             {
                 continue;
             }
 
             available++;
-            var load = theirs.Where(a => a.LocalDate == date).Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Block.Duration);
-            if (best is not { } b || start < b.Start || (start == b.Start && (load < b.Booked || (load == b.Booked && string.CompareOrdinal(technician.TechnicianId, b.Id) < 0))))
+            if (best is not { } b || start < b.Start || (start == b.Start && (day.Booked < b.Booked || (day.Booked == b.Booked && string.CompareOrdinal(day.TechnicianId, b.Id) < 0))))
             {
-                best = (start, load, technician.TechnicianId);
+                best = (start, day.Booked, day.TechnicianId);
             }
         }
 
