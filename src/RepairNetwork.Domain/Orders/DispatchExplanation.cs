@@ -26,6 +26,10 @@ public static class DispatchExplanation
     public static string Planned(string outletId, double distanceKm) =>
         $"planned by headquarters' routing batch: {outletId} at {distanceKm:0.0} km";
 
+    /// <summary>The outlet of the slot booked with the order, which took the job.</summary>
+    public static string Booked(string outletId, double distanceKm) =>
+        $"the appointment booked with the order is at {outletId} ({distanceKm:0.0} km)";
+
     /// <summary>
     /// Why a job has no outlet: <paramref name="examined"/> outlets offering the capability within
     /// reach were looked at and none could take it, <paramref name="first"/> being the first tried;

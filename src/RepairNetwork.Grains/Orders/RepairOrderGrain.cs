@@ -605,6 +605,12 @@ public sealed class RepairOrderGrain(
         var now = clock.GetUtcNow();
         var notice = new OfferNotice(order.Revision + 1, now, order.EffectivePolicy.AcceptanceWindow, order.ResponsePromise);
         var outcome = await dispatcher.Dispatch(order.OrderId, order.Request.Job, order.Request.RequiredParts, resuming, order.ExcludedOutlets, preferred, notice);
+        if (outcome.Assignment is { } atSlot && order.Appointment?.OutletId == atSlot.OutletId && atSlot.Explanation == DispatchExplanation.Planned(atSlot.OutletId, atSlot.DistanceKm))
+        {
+            // The outlet came from the booked slot, not from a routing batch: say so to the agent.
+            outcome = outcome with { Assignment = atSlot with { Explanation = DispatchExplanation.Booked(atSlot.OutletId, atSlot.DistanceKm) } };
+        }
+
         var dispatched = outcome.Assignment is { } assignment
             ? order.Offer(assignment, outcome.PassedOver, now, outcome.OutletTime)
             : order.MarkUnassigned(outcome.UnassignedReason, outcome.PassedOver, now);

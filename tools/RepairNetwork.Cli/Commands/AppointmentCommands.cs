@@ -309,7 +309,7 @@ internal static class AppointmentCommands
         var share = plan.ScheduledMinutes > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({100.0 * plan.BookedMinutes / plan.ScheduledMinutes:0}%)") : string.Empty;
         Tables.Line(string.Create(
             CultureInfo.InvariantCulture,
-            $"{plan.Visits.Count} visits; booked {Hours(plan.BookedMinutes)} of {Hours(plan.ScheduledMinutes)} scheduled{share}; travel {plan.Visits.Sum(v => v.TravelKm):0.0} km, {plan.Visits.Sum(v => v.TravelMinutes)} min"));
+            $"{(plan.Visits.Count == 1 ? "1 visit" : $"{plan.Visits.Count} visits")}; booked {Hours(plan.BookedMinutes)} of {Hours(plan.ScheduledMinutes)} scheduled{share}; travel {plan.Visits.Sum(v => v.TravelKm):0.0} km, {plan.Visits.Sum(v => v.TravelMinutes)} min"));
     }
 
     private static Table TemplateTable() =>
