@@ -243,14 +243,28 @@ internal static class AppointmentCommands
         else
         {
             var first = response.Slots[0];
-            Tables.Line(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{(first.ServiceMode == ServiceMode.OnSite ? "arrival windows at the customer's" : "drop-off slots at the outlet")}, {first.DurationMinutes} min of work; times local to each outlet's zone"));
-            var table = Tables.New("#", "Date", "Window", "Zone", "Outlet", "Name", "Km", "Technicians", "Slot id").RightAlign(0, 6, 7);
+            // Nearly always one zone (a search covers one city's outlets): say it once, keep the table narrow.
+            var oneZone = response.Slots.All(s => s.TimeZone == first.TimeZone);
+            var what = first.ServiceMode == ServiceMode.OnSite ? "arrival windows at the customer's" : "drop-off slots at the outlet";
+            var zones = oneZone ? $"times in {first.TimeZone}" : "times local to each outlet's zone";
+            Tables.Line(string.Create(CultureInfo.InvariantCulture, $"{what}, {first.DurationMinutes} min of work; {zones}"));
+            string[] headers = oneZone
+                ? ["#", "Date", "Window", "Outlet", "Name", "Km", "Techs", "Slot id"]
+                : ["#", "Date", "Window", "Zone", "Outlet", "Name", "Km", "Techs", "Slot id"];
+            var table = Tables.New(headers);
+            var km = Array.IndexOf(headers, "Km");
+            table.RightAlign(0, km, km + 1);
+            // The slot id is copied into --slot and the time read out: never broken across lines.
+            foreach (var column in new[] { 1, 2, km - 2, headers.Length - 1 })
+            {
+                table.Columns[column].NoWrap();
+            }
+
             var rank = 0;
             foreach (var slot in response.Slots)
             {
-                table.Row(
+                string?[] cells =
+                [
                     (++rank).ToString(CultureInfo.InvariantCulture),
                     Day(slot.LocalDate),
                     slot.LocalWindow,
@@ -259,7 +273,10 @@ internal static class AppointmentCommands
                     slot.OutletName,
                     Names.Km(slot.DistanceKm),
                     slot.TechniciansAvailable.ToString(CultureInfo.InvariantCulture),
-                    slot.SlotId);
+                    slot.SlotId,
+                ];
+                string?[] row = oneZone ? [.. cells.Take(3), .. cells.Skip(4)] : cells;
+                Tables.Row(table, row);
             }
 
             AnsiConsole.Write(table);
