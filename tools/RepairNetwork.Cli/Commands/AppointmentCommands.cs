@@ -168,7 +168,7 @@ internal static class AppointmentCommands
                 ("Order", order.OrderId),
                 ("Status", Names.Of(order.Status)),
                 ("Appointment", Describe(order.Appointment)),
-                ("Technician", order.Appointment?.TechnicianId),
+                ("Technician", order.Appointment is { } a ? $"{a.TechnicianId}, {Planned(a)}" : null),
                 ("Revision", order.Revision.ToString(CultureInfo.InvariantCulture)),
             ]);
             return 0;
@@ -326,7 +326,7 @@ internal static class AppointmentCommands
         var share = plan.ScheduledMinutes > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({100.0 * plan.BookedMinutes / plan.ScheduledMinutes:0}%)") : string.Empty;
         Tables.Line(string.Create(
             CultureInfo.InvariantCulture,
-            $"{(plan.Visits.Count == 1 ? "1 visit" : $"{plan.Visits.Count} visits")}; booked {Hours(plan.BookedMinutes)} of {Hours(plan.ScheduledMinutes)} scheduled{share}; travel {plan.Visits.Sum(v => v.TravelKm):0.0} km, {plan.Visits.Sum(v => v.TravelMinutes)} min"));
+            $"{plan.Visits.Count switch { 0 => "no visits booked", 1 => "1 visit", var n => $"{n} visits" }}; booked {Hours(plan.BookedMinutes)} of {Hours(plan.ScheduledMinutes)} scheduled{share}; travel {plan.Visits.Sum(v => v.TravelKm):0.0} km, {plan.Visits.Sum(v => v.TravelMinutes)} min"));
     }
 
     private static Table TemplateTable() =>
