@@ -377,8 +377,12 @@ internal static class AppointmentCommands
         }
     }
 
-    private static string Hours(int minutes) =>
-        minutes % 60 == 0 ? $"{minutes / 60} h" : string.Create(CultureInfo.InvariantCulture, $"{minutes / 60} h {minutes % 60:00} min");
+    private static string Hours(int minutes) => minutes switch
+    {
+        < 60 => $"{minutes} min",
+        _ when minutes % 60 == 0 => $"{minutes / 60} h",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{minutes / 60} h {minutes % 60:00} min"),
+    };
 
     private static AppointmentService.AppointmentServiceClient Client(CliApp app, ParseResult r) => new(app.Channel(r));
 }
