@@ -95,7 +95,7 @@ public sealed class CliErrorTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     /// <summary>Runs the rn this configuration built (tools/RepairNetwork.Cli/bin/CONFIG/net10.0/rn.dll).</summary>
-    private static async Task<(int Code, string Output, string Error)> Rn(string address, string? token, params string[] args)
+    internal static async Task<(int Code, string Output, string Error)> Rn(string address, string? token, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -19,11 +19,13 @@ namespace RepairNetwork.Server.Demo;
 /// technicians-cn.csv from another folder instead (e.g. a 50,000-outlet benchmark network made by
 /// tools/demo-data/generate.py), through the same grains, 32 at a time. Business time: the "CN national
 /// 2027" holiday calendar for every "CN-*" region (put only when missing, so headquarters' later edits
-/// survive a restart), and a weekly shift pattern for a share of the technicians (<see cref="DemoShifts"/>).
+/// survive a restart), a job template per capability (<see cref="DemoJobTimes"/>; put only while none was ever
+/// set), and a weekly shift pattern for a share of the technicians (<see cref="DemoShifts"/>).
 /// </summary>
 public sealed partial class DemoNetworkLoader(
     IGrainFactory grains,
     HolidayCalendarSync calendarSync,
+    Grains.Appointments.JobTemplatesCache templatesCache,
     IHostEnvironment environment,
     IConfiguration configuration,
     ILogger<DemoNetworkLoader> logger) : BackgroundService
@@ -95,6 +97,12 @@ public sealed partial class DemoNetworkLoader(
         using var outletsFile = File.OpenText(Path.Combine(folder, "outlets-cn.csv"));
         var outlets = OutletFileReader.ReadOutletsCsv(outletsFile).Where(r => r.Item is not null).Select(r => OutletMapping.ToDomain(r.Item)).ToList();
         await PutDemoCatalog(grains, outlets);
+        if (await PutDemoJobTemplates(grains, outlets))
+        {
+            // Slots work from the first call, not only after the index's next poll.
+            await templatesCache.SyncOnce();
+        }
+
         await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (profile, _) =>
             await CreateOrAddRegion(grains.GetGrain<IOutletGrain>(profile.OutletId), profile));
 
@@ -123,6 +131,47 @@ public sealed partial class DemoNetworkLoader(
         var capabilities = outlets.SelectMany(o => o.Capabilities).Distinct(StringComparer.Ordinal).ToList();
         var categories = capabilities.Select(c => c.Split('.')[0]).Distinct(StringComparer.Ordinal);
         await grain.Put(Domain.Catalog.CapabilityCatalog.Create(capabilities, categories, "demo"), expectedVersion: 0);
+    }
+
+    /// <summary>
+    /// Standard times of the demo's jobs: a battery swap is quick, a TV panel takes an afternoon.
+    /// Minutes of work and, for on-site visits, minutes kept free afterwards (packing up, parking;
+    /// more for the big units). A capability not listed (a custom Demo:Folder) gets an hour and 15 min.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (int Minutes, int BufferMinutes)> DemoJobTimes = new Dictionary<string, (int, int)>(StringComparer.Ordinal)
+    {
+        ["phone.battery"] = (20, 10),
+        ["phone.screen"] = (45, 10),
+        ["phone.board"] = (90, 10),
+        ["laptop.battery"] = (30, 10),
+        ["laptop.screen"] = (60, 10),
+        ["laptop.board"] = (120, 10),
+        ["tv.board"] = (90, 15),
+        ["tv.panel"] = (180, 15),
+        ["appliance.washer"] = (120, 15),
+        ["appliance.fridge"] = (120, 15),
+    };
+
+    /// <summary>
+    /// A job template for each of the demo network's capabilities, put only while headquarters has
+    /// never set one (templates at version 0), so its later edits and deletions survive a restart.
+    /// True when it put them.
+    /// </summary>
+    public static async Task<bool> PutDemoJobTemplates(IGrainFactory grains, IReadOnlyCollection<OutletProfile> outlets)
+    {
+        var grain = grains.GetGrain<Grains.Appointments.IJobTemplatesGrain>(Grains.Appointments.JobTemplatesGrain.Key);
+        if ((await grain.Get()).Version > 0)
+        {
+            return false;
+        }
+
+        foreach (var capability in outlets.SelectMany(o => o.Capabilities).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var (minutes, buffer) = DemoJobTimes.GetValueOrDefault(capability, (60, 15));
+            await grain.Put(Domain.Appointments.JobTemplate.Create(capability, minutes, skill: null, defaultParts: null, buffer, "demo"));
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace RepairNetwork.Cli.Commands;
 /// <c>rn bench lookups|baseline|compare</c>: closed-loop load on nearest-outlet lookups, against the
 /// server (<c>FindNearestOutlets</c>) and against a PostGIS KNN query on the same outlets, with the
 /// same seeded point sequence, capability filter, limit and concurrency; <c>rn bench dispatch</c>:
-/// open-loop order creation at a fixed rate. See docs/benchmarks.md.
+/// open-loop order creation at a fixed rate; <c>rn bench slots</c>: slot searches next to lookups. See docs/benchmarks.md.
 /// </summary>
 internal static class BenchCommands
 {
@@ -28,9 +28,10 @@ internal static class BenchCommands
         ["geometry"] = BaselineQuery.Geometry,
     };
 
-    public static Command Create(CliApp app) => new("bench", "Load tests: nearest-outlet lookups against the server and against a PostGIS baseline; order dispatch at a fixed rate; batch routing")
+    public static Command Create(CliApp app) => new("bench", "Load tests: nearest-outlet lookups against the server and against a PostGIS baseline; slot searches next to lookups; order dispatch at a fixed rate; batch routing")
     {
         Lookups(app),
+        Slots(app),
         Baseline(),
         Compare(app),
         Dispatch(app),
@@ -175,6 +176,121 @@ internal static class BenchCommands
             return result.Errors > 0 ? 1 : 0;
         }));
         return command;
+    }
+
+    private static Command Slots(CliApp app)
+    {
+        var load = new LoadOptions(defaultConcurrency: 8);
+        var levels = new Option<string>("--concurrency") { Description = "Calls in flight at once; several levels separated by commas, each measured in turn", DefaultValueFactory = _ => "8,32", HelpName = "n[,n...]" };
+        levels.Validators.Add(r =>
+        {
+            if (ParseLevels(r.GetValueOrDefault<string>()) is null)
+            {
+                r.AddError("--concurrency must be numbers 1-1024 separated by commas, e.g. 8,32");
+            }
+        });
+        var modes = new Dictionary<string, ServiceMode> { ["carry-in"] = Contracts.V1.ServiceMode.CarryIn, ["on-site"] = Contracts.V1.ServiceMode.OnSite };
+        var mode = Names.Choice("--mode", "Service mode of both the lookups and the slot searches", modes, defaultValue: "carry-in");
+        var pageSize = new Option<int>("--page-size") { Description = "Slots asked for per search, 1-50", DefaultValueFactory = _ => 10 };
+        pageSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 50)
+            {
+                r.AddError("--page-size must be between 1 and 50");
+            }
+        });
+        var command = new Command(
+            "slots",
+            "At each concurrency, FindNearestOutlets then FindSlots (the server's default 7-day range) at the same seeded points, "
+            + "and both side by side with the ratio (issue 16 target: slot searches at least half the lookup throughput, p99 within 3x the lookup p99). "
+            + "The capability needs a job template (the demo network has them). Use an hq or call_center token. " + RateLimitNote);
+        foreach (var option in new Option[] { load.Duration, levels, load.Capability, load.Limit, pageSize, mode, load.Points, load.Seed, load.Cities })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(CliApp.Guard(async (r, ct) =>
+        {
+            var points = load.PointsFor(r);
+            var serviceMode = modes[r.GetValue(mode) ?? "carry-in"];
+            var capability = r.GetValue(load.Capability) ?? "phone.screen";
+            var lookups = new LocatorTarget(new LocatorService.LocatorServiceClient(app.Channel(r)), capability, serviceMode, r.GetValue(load.Limit));
+            var slots = new SlotTarget(new AppointmentService.AppointmentServiceClient(app.Channel(r)), capability, serviceMode, r.GetValue(pageSize));
+            // A wrong address, token or a capability without a template fails here with a plain error.
+            await lookups.Lookup(points[0], ct);
+            await slots.Lookup(points[0], ct);
+            var duration = TimeSpan.FromSeconds(r.GetValue(load.Duration));
+            Tables.Line(string.Create(
+                CultureInfo.InvariantCulture,
+                $"against {Server(app, r)}: capability {capability}, {Names.Of(serviceMode)}, lookups limit {r.GetValue(load.Limit)}, slot searches page size {r.GetValue(pageSize)}, warm-up {LoadRun.WarmUp.TotalSeconds:0} s, measured {duration.TotalSeconds:0} s each"));
+            Tables.Line($"points: {points.Description}");
+
+            var results = new List<(LoadResult Lookups, LoadResult Slots)>();
+            foreach (var concurrency in ParseLevels(r.GetValue(levels))!)
+            {
+                var lookupRun = await LoadRun.Run(lookups, points.Restart(), concurrency, duration, ct);
+                var slotRun = await LoadRun.Run(slots, points.Restart(), concurrency, duration, ct);
+                results.Add((lookupRun, slotRun));
+            }
+
+            PrintSlotComparison(results);
+            return results.Sum(x => x.Lookups.Errors + x.Slots.Errors) > 0 ? 1 : 0;
+        }));
+        return command;
+    }
+
+    private static int[]? ParseLevels(string? text)
+    {
+        var levels = new List<int>();
+        foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var level) || level is < 1 or > 1024)
+            {
+                return null;
+            }
+
+            levels.Add(level);
+        }
+
+        return levels.Count == 0 ? null : [.. levels];
+    }
+
+    private static void PrintSlotComparison(IReadOnlyList<(LoadResult Lookups, LoadResult Slots)> results)
+    {
+        static string Ratio(double a, double b) => b > 0 && !double.IsNaN(a) && !double.IsNaN(b) ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
+        static string PerAnswer(LoadResult x) => x.Ok == 0 ? "-" : ((double)x.OutletsReturned / x.Ok).ToString("0.0", CultureInfo.InvariantCulture);
+
+        var table = Tables.New(
+            "Concurrency", "Lookups/s", "Slot searches/s", "Slots ÷ lookups", "Lookup p50 ms", "Slots p50 ms", "Lookup p99 ms", "Slots p99 ms", "p99 slots ÷ lookups", "Slots per answer", "Errors")
+            .RightAlign(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        foreach (var (lookups, slots) in results)
+        {
+            table.Row(
+                lookups.Concurrency.ToString(CultureInfo.InvariantCulture),
+                LoadRun.PerSecond(lookups.Throughput),
+                LoadRun.PerSecond(slots.Throughput),
+                Ratio(slots.Throughput, lookups.Throughput),
+                LoadRun.Ms(lookups.P(0.50)),
+                LoadRun.Ms(slots.P(0.50)),
+                LoadRun.Ms(lookups.P(0.99)),
+                LoadRun.Ms(slots.P(0.99)),
+                Ratio(slots.P(0.99), lookups.P(0.99)),
+                PerAnswer(slots),
+                string.Create(CultureInfo.InvariantCulture, $"{lookups.Errors} / {slots.Errors}"));
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var (lookups, slots) in results)
+        {
+            LoadRun.PrintErrors(lookups);
+            LoadRun.PrintErrors(slots);
+            var throughputMet = slots.Throughput >= lookups.Throughput / 2;
+            var p99Met = slots.P(0.99) <= 3 * lookups.P(0.99);
+            Tables.Line(string.Create(
+                CultureInfo.InvariantCulture,
+                $"concurrency {lookups.Concurrency}: target (issue 16: slot searches ≥ ½ the lookup throughput, p99 ≤ 3× the lookup p99): "
+                + $"throughput {Ratio(slots.Throughput, lookups.Throughput)} ({(throughputMet ? "met" : "missed")}), p99 {Ratio(slots.P(0.99), lookups.P(0.99))} ({(p99Met ? "met" : "missed")})"));
+        }
     }
 
     private static Command Baseline()

@@ -92,9 +92,10 @@ internal static class BusinessTimeCommands
 
     public static Command Technician(CliApp app)
     {
-        var command = new Command("technician", "A technician's weekly shifts and leave");
+        var command = new Command("technician", "A technician's weekly shifts and leave, and the day's appointments");
         command.Aliases.Add("technicians");
         command.Subcommands.Add(Shifts(app));
+        command.Subcommands.Add(AppointmentCommands.DayPlan(app));
         return command;
     }
 

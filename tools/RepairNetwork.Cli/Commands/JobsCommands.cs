@@ -36,9 +36,10 @@ internal static class JobsCommands
             await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
             {
                 var e = message.Event;
+                // Padded to the longest kind ("appointment-rescheduled") so the order ids line up.
                 Console.WriteLine(string.Create( // never wrapped: one line per event
                     CultureInfo.InvariantCulture,
-                    $"#{e.Sequence,-4} {Names.Timestamp(e.Time)}  {Names.Of(e.Kind),-16} {e.OrderId}{(e.Detail.Length > 0 ? "  " + e.Detail : string.Empty)}"));
+                    $"#{e.Sequence,-4} {Names.Timestamp(e.Time)}  {Names.Of(e.Kind),-23} {e.OrderId}{(e.Detail.Length > 0 ? "  " + e.Detail : string.Empty)}"));
             }
 
             return 0;

@@ -69,9 +69,15 @@ internal static class OrderCommands
             }
         });
 
-        var command = new Command("create", "Create a repair order and dispatch it to the nearest outlet able to take it")
+        var slot = new Option<string>("--slot")
         {
-            lat, lon, capability, mode, name, phone, address, category, model, serial, purchaseDate, fault, requestId, parts,
+            Description = "A slot from 'rn slots': the order goes to that outlet and the slot is booked with it, or nothing is created if it was taken meanwhile",
+            HelpName = "slot-id",
+        };
+
+        var command = new Command("create", "Create a repair order and dispatch it to the nearest outlet able to take it, or book it into a slot (--slot)")
+        {
+            lat, lon, capability, mode, name, phone, address, category, model, serial, purchaseDate, fault, requestId, parts, slot,
         };
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
@@ -100,6 +106,7 @@ internal static class OrderCommands
                     ServiceMode = Names.ServiceModes[r.GetRequiredValue(mode)],
                     RequiredCapability = r.GetRequiredValue(capability),
                     RequiredParts = { (r.GetValue(parts) ?? []).Select(p => ParsePart(p)!) },
+                    SlotId = r.GetValue(slot) ?? string.Empty,
                 },
                 CliApp.Call(ct));
 
@@ -109,7 +116,7 @@ internal static class OrderCommands
         return command;
     }
 
-    private static RequiredPart? ParsePart(string value)
+    internal static RequiredPart? ParsePart(string value)
     {
         var colon = value.LastIndexOf(':');
         if (colon < 0)
@@ -284,6 +291,11 @@ internal static class OrderCommands
             rows.Add(("Offer expires", Names.Timestamp(order.OfferExpireTime)));
         }
 
+        if (order.Appointment is { } appointment)
+        {
+            rows.Add(("Appointment", $"{AppointmentCommands.Describe(appointment)}, technician {appointment.TechnicianId}"));
+        }
+
         if (order.TechnicianId.Length > 0)
         {
             rows.Add(("Technician", order.TechnicianId));
@@ -372,6 +384,7 @@ internal static class OrderCommands
             rows.Add(("Outlet", $"{assignment.OutletId} ({assignment.OutletName})"));
             rows.Add(("Distance", $"{Names.Km(assignment.DistanceKm)} km"));
             rows.Add(("Booked for", OutletDate(assignment.BookedForDate, outletZone)));
+            AddAppointment(rows, order.Appointment);
             if (assignment.PartsSupply is { } supply)
             {
                 rows.Add(("Parts", supply.Mode == PartsSupplyMode.Transfer
@@ -425,6 +438,19 @@ internal static class OrderCommands
             PrintComplaints(order.Complaints);
             PrintAuditTrail(order.AuditTrail);
         }
+    }
+
+    /// <summary>The booked time, as the agent confirms it to the customer, and who comes.</summary>
+    private static void AddAppointment(List<(string, string?)> rows, Appointment? appointment)
+    {
+        if (appointment is null)
+        {
+            return;
+        }
+
+        rows.Add(("Appointment", AppointmentCommands.Describe(appointment)));
+        rows.Add(("Booked technician", $"{appointment.TechnicianId}, {AppointmentCommands.Planned(appointment)}"));
+        rows.Add(("Slot", appointment.SlotId));
     }
 
     private static void AddLifecycle(List<(string, string?)> rows, RepairOrder order)

@@ -58,8 +58,33 @@ internal static partial class CallErrors
         {
             StatusCode.Unauthenticated => $"Unauthenticated: {TokenProblem(ex, context)}",
             StatusCode.Unavailable when Unreachable(ex, context.Server) is { } unreachable => $"Unavailable: {unreachable}",
+            StatusCode.FailedPrecondition when ex.Status.Detail.IndexOf(NextFree, StringComparison.Ordinal) is var at and > 0 =>
+                $"{ex.StatusCode}: {Alternatives(ex.Status.Detail, at)}",
             _ => $"{ex.StatusCode}: {Detail(ex)}",
         };
+    }
+
+    /// <summary>How the server lists the free slots after a taken one ("...; next free: A as ID; B as ID").</summary>
+    private const string NextFree = "; next free: ";
+
+    /// <summary>
+    /// A taken slot's refusal with each free alternative on a line of its own, the slot id last, so an
+    /// agent can offer them and copy the id into --slot.
+    /// </summary>
+    private static string Alternatives(string detail, int at)
+    {
+        var alternatives = detail[(at + NextFree.Length)..].Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (alternatives.Length == 0 || !alternatives.All(a => a.Contains(" as ", StringComparison.Ordinal)))
+        {
+            return detail;
+        }
+
+        var lines = alternatives.Select(a =>
+        {
+            var split = a.LastIndexOf(" as ", StringComparison.Ordinal);
+            return $"{Environment.NewLine}  {a[..split]}  --slot {a[(split + 4)..]}";
+        });
+        return $"{detail[..at]}.{Environment.NewLine}next free:{string.Concat(lines)}";
     }
 
     /// <summary>The status detail, plus the transport's own reason when the client could not reach the server.</summary>
