@@ -56,7 +56,7 @@ public static class ApiExtensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<AccessControlInterceptor>();
             options.MaxReceiveMessageSize = MaxRequestBytes;
-        });
+        }).AddRepairNetworkRest();
         builder.Services.AddGrpcReflection();
         var health = builder.Services.AddGrpcHealthChecks()
             .AddCheck<OutletIndexHealthCheck>("outlet-index");
@@ -82,8 +82,10 @@ public static class ApiExtensions
     {
         app.UseRepairNetworkTelemetry();
         app.MapRepairNetworkConsole();
+        app.UseRepairNetworkGrpcWeb();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapRepairNetworkApiReference();
 
         // Every RPC of ours needs a valid token; health and reflection stay open for probes and tools.
         app.MapGrpcService<OutletApi>().RequireAuthorization();
@@ -100,7 +102,7 @@ public static class ApiExtensions
         app.MapGrpcService<CatalogApi>().RequireAuthorization();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
-        app.MapGet("/", () => "RepairNetwork gRPC API: use a gRPC client (HTTP/2). See README.md.");
+        app.MapGet("/", () => $"RepairNetwork API: gRPC (HTTP/2), gRPC-Web, and REST (JSON) under /v1. OpenAPI: {RestExtensions.OpenApiPath}, reference: /{RestExtensions.ReferencePath}. See README.md.");
         return app;
     }
 }
