@@ -16,6 +16,7 @@ const pages = {
 
 const view = document.getElementById("view");
 let cleanup = null;
+let generation = 0;
 let config = {};
 let notice = "";
 
@@ -57,16 +58,24 @@ async function route() {
   document.body.dataset.page = page;
   const load = pages[page];
   if (!load) { view.innerHTML = `<h1>Not found</h1><p>No page “${esc(page)}”. <a href="${home(who)}">Go to the start page</a>.</p>`; return; }
-  view.innerHTML = '<p class="loading">Loading…</p>';
+  // Each visit renders into a fresh element: a page still loading when the user moves on finishes
+  // into its detached element and can neither overwrite nor break the next page.
+  const mine = ++generation;
+  const container = document.createElement("div");
+  container.className = "page";
+  container.innerHTML = '<p class="loading">Loading…</p>';
+  view.replaceChildren(container);
   const module = await load();
+  if (mine !== generation) return;
   const message = notice; notice = "";
   const context = { config, caller: who, notice: message };
   try {
-    cleanup = (await module.show(view, { id, params }, context)) ?? null;
+    const teardown = (await module.show(container, { id, params }, context)) ?? null;
+    if (mine === generation) cleanup = teardown; else teardown?.();
   } catch (error) {
-    view.innerHTML = `<div class="error" role="alert">${esc(error.message ?? error)}</div>`;
+    if (mine === generation) container.innerHTML = `<div class="error" role="alert">${esc(error.message ?? error)}</div>`;
   }
-  view.focus({ preventScroll: true });
+  if (mine === generation) view.focus({ preventScroll: true });
 }
 
 whenSignedOut((message) => { notice = message ?? ""; location.hash = "#/signin"; route(); });

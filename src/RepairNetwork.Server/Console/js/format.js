@@ -6,15 +6,20 @@ export function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-/** Tagged template: interpolated values are escaped unless wrapped in raw(). */
-export function html(strings, ...values) {
-  return strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ""), "");
+/** Markup that is already safe: what html`` returns and raw() marks; it becomes its text wherever a string is needed. */
+class SafeHtml {
+  constructor(text) { this.text = text; }
+  toString() { return this.text; }
 }
-const RAW = Symbol("raw");
-export const raw = (text) => ({ [RAW]: text });
+
+/** Tagged template: interpolated values are escaped, except markup from html`` itself or raw(). */
+export function html(strings, ...values) {
+  return new SafeHtml(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ""), ""));
+}
+export const raw = (text) => new SafeHtml(String(text));
 function render(value) {
   if (Array.isArray(value)) return value.map(render).join("");
-  if (value && value[RAW] !== undefined) return value[RAW];
+  if (value instanceof SafeHtml) return value.text;
   return esc(value);
 }
 
@@ -107,4 +112,14 @@ export function problem(error) {
   if (error?.notFound) return `Not found: ${error.message}`;
   if (error?.name === "AbortError") return "";
   return error?.message ?? String(error);
+}
+
+/**
+ * The Content-Security-Policy allows no inline style attributes, so colours and bar lengths travel as
+ * data-colour / data-value and are set here through the CSSOM (which the policy allows).
+ */
+export function paint(root) {
+  for (const el of root.querySelectorAll("[data-colour]")) el.style.setProperty("--c", el.dataset.colour);
+  for (const el of root.querySelectorAll("[data-value]")) el.style.setProperty("--v", el.dataset.value);
+  return root;
 }

@@ -22,6 +22,7 @@ export class CanvasMap {
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", "Map of outlets");
     container.append(this.canvas);
+    container.canvasMap = this; // for the browser tests and the bench, which place clicks on the map
     this.ctx = this.canvas.getContext("2d");
     this.tileUrl = tileUrl;
     this.tiles = new Map();

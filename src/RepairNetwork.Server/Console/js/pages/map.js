@@ -3,7 +3,7 @@
 // #/map?bench=50000 draws that many synthetic outlets instead, and measures drawing and panning.
 import { allPages, api } from "../api.js";
 import { CanvasMap, baseMap } from "../map.js";
-import { LOAD_LEGEND, esc, loadColour, number, percent, problem } from "../format.js";
+import { LOAD_LEGEND, esc, loadColour, number, paint, percent, problem } from "../format.js";
 import { renderOutlet } from "../outlet-detail.js";
 
 export async function show(view, { params }, { config, caller }) {
@@ -22,8 +22,9 @@ export async function show(view, { params }, { config, caller }) {
     <div class="map-layout">
       <div class="map" id="map"></div>
       <aside class="panel" id="panel"><p class="muted">Click an outlet for its profile, hours, technicians, stock and today's jobs. Click a cluster to zoom in.</p>
-        <ul class="legend">${LOAD_LEGEND.map(([c, t]) => `<li><span class="swatch" style="--c:${c}"></span>${esc(t)}</li>`).join("")}</ul></aside>
+        <ul class="legend">${LOAD_LEGEND.map(([c, t]) => `<li><span class="swatch" data-colour="${c}"></span>${esc(t)}</li>`).join("")}</ul></aside>
     </div>`;
+  paint(view);
   const statusLine = view.querySelector("#map-status");
   const panel = view.querySelector("#panel");
   const abort = new AbortController();

@@ -145,7 +145,7 @@ function record(o, t) {
   if (r) parts.push(html`<p><strong>Repaired</strong> ${t(r.completeTime)} by ${r.technicianId}${r.onTime ? ", on time" : ", late"}: ${r.workDone}. Parts: ${(r.partsReplaced ?? []).map((p) => `${p.quantity}× ${p.sku}`).join(", ") || "none"}.</p>`);
   if (o.feedback) parts.push(html`<p><strong>Rating:</strong> ${"★".repeat(o.feedback.rating)}${"☆".repeat(5 - o.feedback.rating)} ${o.feedback.comment}</p>`);
   for (const c of o.complaints ?? []) parts.push(html`<p><strong>Complaint</strong> ${c.text} — ${c.resolution ? `resolved: ${c.resolution}` : `answer by ${t(c.respondBy)}`}${c.overdue ? " (overdue)" : ""}</p>`);
-  return parts.length ? `<section><h2>Repair</h2>${parts.join("")}</section>` : "";
+  return parts.length ? raw(`<section><h2>Repair</h2>${parts.join("")}</section>`) : "";
 }
 
 /** Buttons for what the caller's role does to an order; the API still decides (and its refusal is shown). */

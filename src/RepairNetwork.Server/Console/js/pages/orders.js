@@ -1,6 +1,6 @@
 // Orders: open one by id, or list an outlet's orders (newest first) by status.
 import { api } from "../api.js";
-import { esc, html, km, mode, problem, status, time } from "../format.js";
+import { esc, html, km, mode, problem, raw, status, time } from "../format.js";
 
 const STATUSES = ["OFFERED", "UNASSIGNED", "ACCEPTED", "DIAGNOSED", "QUOTED", "APPROVED", "REPAIRING", "COMPLETED", "COLLECTED", "CLOSED", "CANCELLED", "DECLINED"];
 
@@ -43,7 +43,7 @@ export async function show(view, { params }, { caller }) {
       box.innerHTML = rows.length ? html`<table class="grid"><thead><tr><th>Order</th><th>Status</th><th>Needs</th><th>Customer</th><th class="num">Distance</th><th>Created</th></tr></thead><tbody>
         ${rows.map((o) => html`<tr data-order="${o.orderId}"><td><a href="#/orders/${encodeURIComponent(o.orderId)}">${o.orderId}</a></td><td>${status(o.status)}</td>
           <td>${o.requiredCapability}, ${mode(o.serviceMode)}</td><td>${o.customer?.name}</td><td class="num">${o.assignment ? km(o.assignment.distanceKm) : "—"}</td><td>${time(o.createTime)}</td></tr>`)}
-        </tbody></table>${pageToken ? '<button type="button" id="more">More</button>' : ""}` : '<p class="muted">No orders.</p>';
+        </tbody></table>${pageToken ? raw('<button type="button" id="more">More</button>') : ""}` : '<p class="muted">No orders.</p>';
       box.querySelector("#more")?.addEventListener("click", more);
     } catch (error) {
       box.innerHTML = `<div class="error refused" role="alert" data-status="${esc(error.status ?? "")}">${esc(problem(error))}</div>`;

@@ -1,7 +1,7 @@
 // Service levels per region and period: offers, lapses, breaches and escalations counted from the
 // service-event record, with load, on-time rate and ratings from the network figures; a daily chart.
 import { allPages, api } from "../api.js";
-import { esc, html, number, percent, problem, raw } from "../format.js";
+import { esc, html, number, paint, percent, problem, raw } from "../format.js";
 
 const PERIODS = { 1: "Last 24 hours", 7: "Last 7 days", 30: "Last 30 days" };
 const BREACHES = ["ORDER_ACTION_RESPONSE_DEADLINE_MISSED", "ORDER_ACTION_COMPLETION_DEADLINE_MISSED", "ORDER_ACTION_COMPLAINT_DEADLINE_MISSED"];
@@ -57,7 +57,7 @@ export async function show(view, { params }) {
   }
   statusLine.textContent = `${PERIODS[days]} (UTC days) · ${region || "all regions"} · on-time rate and ratings are all-time figures per region`;
   view.querySelector("#sl-chart").innerHTML = chart([...daily.entries()], days) +
-    `<figcaption>${SERIES.map(([, name, colour]) => `<span class="swatch" style="--c:${colour}"></span>${name}`).join(" ")} per day</figcaption>`;
+    `<figcaption>${SERIES.map(([, name, colour]) => `<span class="swatch" data-colour="${colour}"></span>${name}`).join(" ")} per day</figcaption>`;
   view.querySelector("#sl-table").innerHTML = html`<table class="grid" id="sl-regions"><thead><tr><th>Region</th><th class="num">Outlets</th><th class="num">Load today</th>
     <th class="num">Offers</th><th class="num">Lapsed</th><th class="num">Declined</th><th class="num">Missed deadlines</th><th class="num">Escalated</th>
     <th>On-time rate</th><th class="num">Rating</th></tr></thead><tbody>
@@ -67,9 +67,10 @@ export async function show(view, { params }) {
         <td class="num">${number(r.outlets)}</td><td class="num">${percent(r.load)}</td><td class="num">${number(c.offers)}</td>
         <td class="num">${number(c.lapses)}</td><td class="num">${number(c.declines)}</td><td class="num ${c.breaches ? "bad" : ""}">${number(c.breaches)}</td>
         <td class="num">${number(c.escalations)}</td>
-        <td>${raw(r.completions ? `<span class="bar" style="--v:${(r.onTimeRate ?? 0) * 100}%"></span> ${esc(percent(r.onTimeRate))} of ${esc(number(r.completions))}` : '<span class="muted">no completions</span>')}</td>
+        <td>${raw(r.completions ? `<span class="bar" data-value="${(r.onTimeRate ?? 0) * 100}%"></span> ${esc(percent(r.onTimeRate))} of ${esc(number(r.completions))}` : '<span class="muted">no completions</span>')}</td>
         <td class="num">${r.ratings ? `${Number(r.averageRating).toFixed(2)} (${number(r.ratings)})` : "—"}</td></tr>`;
     })}</tbody></table>`;
+  paint(view);
   return null;
 }
 
