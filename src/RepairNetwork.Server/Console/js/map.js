@@ -3,7 +3,8 @@
 // grid-bucket clusters so that 50,000 stay smooth. Clicks are hit-tested against the buckets of the
 // last frame, which are the spatial grid.
 const TILE = 256;
-const CELL = 22; // cluster cell in CSS pixels
+const CLUSTER_CELL = 22; // cluster cell in CSS pixels
+const STREET_ZOOM = 13; // from here on every outlet is drawn on its own (cells of a few pixels)
 const MAX_ZOOM = 17;
 
 const mercX = (lon) => (lon + 180) / 360;
@@ -58,11 +59,6 @@ export class CanvasMap {
       this.ys[i] = mercY(item.lat);
       this.colours[i] = item.colour;
     });
-    this.redraw();
-  }
-
-  recolour(colourOf) {
-    this.items.forEach((item, i) => { this.colours[i] = colourOf(item); });
     this.redraw();
   }
 
@@ -198,12 +194,13 @@ export class CanvasMap {
   drawPoints() {
     const { ctx, xs, ys, colours } = this;
     const scale = this.scale, cx = this.center.x, cy = this.center.y, hw = this.width / 2, hh = this.height / 2;
-    const cols = Math.ceil(this.width / CELL) + 1;
+    const cell = this.cell = this.zoom >= STREET_ZOOM ? 4 : CLUSTER_CELL;
+    const cols = Math.ceil(this.width / cell) + 1;
     const buckets = new Map();
     for (let i = 0; i < this.count; i++) {
       const sx = (xs[i] - cx) * scale + hw, sy = (ys[i] - cy) * scale + hh;
-      if (sx < -CELL || sy < -CELL || sx > this.width + CELL || sy > this.height + CELL) continue;
-      const key = Math.floor((sy + CELL) / CELL) * (cols + 2) + Math.floor((sx + CELL) / CELL);
+      if (sx < -cell || sy < -cell || sx > this.width + cell || sy > this.height + cell) continue;
+      const key = Math.floor((sy + cell) / cell) * (cols + 2) + Math.floor((sx + cell) / cell);
       let bucket = buckets.get(key);
       if (!bucket) { bucket = { sx: 0, sy: 0, n: 0, first: i, colours: new Map() }; buckets.set(key, bucket); }
       bucket.sx += sx; bucket.sy += sy; bucket.n++;
@@ -269,9 +266,10 @@ export class CanvasMap {
   /** The bucket under a screen point, from the last frame's grid (its cell and the neighbours). */
   hit(sx, sy) {
     let best = null, bestDistance = 18 * 18;
-    const row = Math.floor((sy + CELL) / CELL), col = Math.floor((sx + CELL) / CELL);
-    for (let r = row - 1; r <= row + 1; r++) {
-      for (let c = col - 1; c <= col + 1; c++) {
+    const cell = this.cell, reach = Math.ceil(18 / cell);
+    const row = Math.floor((sy + cell) / cell), col = Math.floor((sx + cell) / cell);
+    for (let r = row - reach; r <= row + reach; r++) {
+      for (let c = col - reach; c <= col + reach; c++) {
         const bucket = this.buckets.get(r * this.stride + c);
         if (!bucket) continue;
         const d = (bucket.x - sx) ** 2 + (bucket.y - sy) ** 2;

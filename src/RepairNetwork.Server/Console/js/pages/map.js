@@ -83,6 +83,8 @@ export async function show(view, { params }, { config, caller }) {
   });
   apply();
   map.fit(items, 6);
+  // When the whole network was first drawn, in ms since the page started loading (docs/benchmarks.md).
+  map.container.dataset.readyMs = performance.now().toFixed(0);
 
   // Today's load per outlet comes from headquarters' network figures; other roles see the outlets uncoloured.
   const refresh = async () => {
@@ -91,7 +93,7 @@ export async function show(view, { params }, { config, caller }) {
       for (const s of stats) loads.set(s.outletId, s.load ?? 0);
       const busy = stats.filter((s) => (s.load ?? 0) >= 0.8).length;
       statsNote = `${number(busy)} at 80% or more booked today (${percent(stats.reduce((a, s) => a + (s.bookedToday ?? 0), 0) / Math.max(1, stats.reduce((a, s) => a + (s.dailyCapacity ?? 0), 0)))} of capacity booked network-wide)`;
-      map.recolour(colourOf);
+      items.forEach((item) => { item.colour = colourOf(item); });
     } catch (error) {
       statsNote = `load not shown: ${problem(error)}`;
     }
