@@ -96,7 +96,6 @@ public sealed class DocsCapture(ConsoleServer server, ITestOutputHelper output)
 
         browser.Go("#/map");
         browser.Until(d => d.FindElement(By.Id("map-status")).Text.Contains("booked", StringComparison.Ordinal) ? true : (bool?)null, "the load colours");
-        browser.Script("const m = document.querySelector('#map').canvasMap; m.fit([{ lat: 31.0, lon: 121.0 }, { lat: 32.2, lon: 122.0 }], 12); m.render();");
         browser.Script("const m = document.querySelector('#map').canvasMap; m.onSelect(m.items.find(i => i.id === 'CN-SHA-0001'));");
         browser.Until(d => d.FindElements(By.CssSelector("#panel [data-part='stock']:not(.loading)")).FirstOrDefault(), "the outlet panel");
         Save(browser, folder, "map");

@@ -47,7 +47,10 @@ export async function show(view, { params }, { config, caller }) {
 
   let outlets;
   try {
-    outlets = await allPages((page) => api.listOutlets(page), "outlets");
+    // An outlet's sign-in may read only its own outlet: its map is that one outlet.
+    outlets = caller.role === "outlet"
+      ? [(await api.getOutlet(caller.outletId)).outlet]
+      : await allPages((page) => api.listOutlets(page), "outlets");
   } catch (error) {
     statusLine.textContent = problem(error);
     statusLine.classList.add("error");
@@ -82,11 +85,17 @@ export async function show(view, { params }, { config, caller }) {
     if (shown.length && shown.length < items.length) map.fit(shown, 11);
   });
   apply();
-  map.fit(items, 6);
+  map.fit(items, items.length === 1 ? 11 : 6);
+  if (items.length === 1) map.onSelect(items[0]);
   // When the whole network was first drawn, in ms since the page started loading (docs/benchmarks.md).
   map.container.dataset.readyMs = performance.now().toFixed(0);
 
   // Today's load per outlet comes from headquarters' network figures; other roles see the outlets uncoloured.
+  if (caller.role !== "hq") {
+    statsNote = "today's load is headquarters' view";
+    apply();
+    return () => abort.abort();
+  }
   const refresh = async () => {
     try {
       const stats = await allPages((page) => api.networkStats(page), "outlets");
