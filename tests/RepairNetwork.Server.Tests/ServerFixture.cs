@@ -80,6 +80,9 @@ public class ServerFixture : IAsyncLifetime
             // The probes and /metrics (HTTP/1.1), on a port of their own as in a deployment.
             ["Kestrel:Endpoints:Management:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:Management:Protocols"] = "Http1",
+            // REST (JSON) and gRPC-Web over HTTP/1.1, as in appsettings.json.
+            ["Kestrel:Endpoints:Web:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Web:Protocols"] = "Http1",
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Logging:LogLevel:Default"] = "Warning",
@@ -96,10 +99,11 @@ public class ServerFixture : IAsyncLifetime
         _app.MapRepairNetworkApi();
         await _app.StartAsync();
 
-        // Kestrel binds its configured endpoints in name order: Grpc, then Management.
+        // Kestrel binds its configured endpoints in name order: Grpc, Management, then Web.
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
         Address = addresses[0];
         ManagementAddress = addresses.Count > 1 ? addresses[1] : addresses[0];
+        WebAddress = addresses.Count > 2 ? addresses[2] : addresses[0];
         Channel = ChannelFor(Roles.Hq);
         await WarmUpReminders();
     }
@@ -134,6 +138,9 @@ public class ServerFixture : IAsyncLifetime
 
     /// <summary>The HTTP/1.1 endpoint of /healthz/* and /metrics.</summary>
     public string ManagementAddress { get; private set; } = string.Empty;
+
+    /// <summary>The HTTP/1.1 endpoint of REST (JSON), gRPC-Web, the OpenAPI document and the reference page.</summary>
+    public string WebAddress { get; private set; } = string.Empty;
 
     /// <summary>The server's services, for tests that drive grains directly.</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not started");

@@ -51,11 +51,41 @@ public static class RestExtensions
         return grpc;
     }
 
-    /// <summary>gRPC-Web for every service (a browser cannot speak HTTP/2 gRPC); call before mapping the services.</summary>
+    /// <summary>
+    /// gRPC-Web for every service (a browser cannot speak HTTP/2 gRPC), and the REST shape for refused
+    /// tokens. Call before authentication and before mapping the services.
+    /// </summary>
     public static WebApplication UseRepairNetworkGrpcWeb(this WebApplication app)
     {
+        app.Use(UnauthenticatedAsJson);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;
+    }
+
+    /// <summary>
+    /// A missing or refused token is answered by the authentication middleware (401 and WWW-Authenticate)
+    /// before any RPC runs, so transcoding never writes its JSON; REST clients get the same
+    /// google.rpc.Status body as for every other error. gRPC and gRPC-Web requests are left as they were.
+    /// </summary>
+    private static async Task UnauthenticatedAsJson(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        var response = context.Response;
+        if (response.StatusCode != StatusCodes.Status401Unauthorized || response.HasStarted
+            || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return;
+        }
+
+        var challenge = response.Headers.WWWAuthenticate.ToString();
+        response.ContentType = "application/json; charset=utf-8";
+        await response.WriteAsync(Google.Protobuf.JsonFormatter.Default.Format(new Google.Rpc.Status
+        {
+            Code = (int)Code.Unauthenticated,
+            Message = challenge.Contains("error_description", StringComparison.Ordinal)
+                ? $"the bearer token was refused ({challenge})"
+                : "a valid bearer token is required (Authorization: Bearer <token>)",
+        }));
     }
 
     /// <summary>The OpenAPI document and the reference page (Swagger UI, whose scripts are embedded in the server: no CDN). Both open, like gRPC reflection.</summary>
