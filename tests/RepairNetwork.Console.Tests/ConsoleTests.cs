@@ -76,6 +76,8 @@ public sealed class ConsoleTests(ConsoleServer server)
         await shop.Outlet.StartRepairAsync(new Api.StartRepairRequest { OrderId = order.OrderId });
         await shop.Outlet.CompleteRepairOrderAsync(new Api.CompleteRepairOrderRequest { OrderId = order.OrderId, WorkDone = "Reseated the display connector" });
         WaitForStatus(browser, "REPAIR_ORDER_STATUS_COMPLETED");
+        // Followed through the order's stream (WatchRepairOrder over REST), not the polling fallback.
+        Assert.Equal("on", browser.Driver.FindElement(By.CssSelector("#order-root .live")).GetAttribute("data-state"));
         var detail = browser.Driver.FindElement(By.Id("order-detail")).Text;
         Assert.Contains("Reseated the display connector", detail, StringComparison.Ordinal);
         Assert.Contains("50.00 CNY", detail, StringComparison.Ordinal);

@@ -34,6 +34,8 @@ function home(who) {
 }
 
 function renderWho(who) {
+  // Pages a role has no use for are left out of the menu (the API refuses them anyway).
+  for (const item of document.querySelectorAll("#nav [data-not-for]")) item.hidden = item.dataset.notFor === who?.role;
   const box = document.getElementById("who");
   if (!who) { box.innerHTML = ""; return; }
   const role = { hq: "Headquarters", call_center: "Call center", outlet: "Outlet" }[who.role] ?? who.role;
