@@ -89,13 +89,17 @@ public sealed class ConsoleTests(ConsoleServer server)
     }
 
     [Fact]
-    public void An_outlet_sign_in_sees_its_own_outlet_and_cannot_open_another()
+    public async Task An_outlet_sign_in_sees_its_own_outlet_and_stock_and_cannot_open_another()
     {
+        // Its shelf holds 2 of a part it reorders at 5: low stock.
+        var sku = await LowStockAt("CN-SHA-0002", onHand: 2, reorderPoint: 5);
         using var browser = Browser.Open(server);
         browser.SignIn(Roles.Outlet, "CN-SHA-0002");
 
-        // Its start page is its own outlet.
+        // Its start page is its own outlet, with the low stock marked.
         browser.Until(d => d.FindElement(By.CssSelector(".outlet-profile[data-outlet='CN-SHA-0002']")), "the outlet's own page");
+        var row = browser.Until(d => d.FindElements(By.CssSelector("tr.low-stock")).FirstOrDefault(r => r.Text.Contains(sku, StringComparison.Ordinal)), "the low-stock mark");
+        Assert.Contains("low (reorder at 5)", row.Text, StringComparison.Ordinal);
 
         browser.Go("#/outlets/CN-SHA-0001");
         var refusal = browser.WaitFor(By.CssSelector(".refused"));
@@ -133,6 +137,20 @@ public sealed class ConsoleTests(ConsoleServer server)
         Assert.InRange(double.Parse(clicked!, CultureInfo.InvariantCulture), 31.15, 31.31);
         var distances = ranked.Select(li => double.Parse(li.FindElement(By.CssSelector(".rank-head .num")).Text.Replace(" km", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)).ToList();
         Assert.True(distances[0] < 10, $"the nearest demo outlet to People's Square is {distances[0]} km away");
+    }
+
+    private async Task<string> LowStockAt(string outletId, int onHand, int reorderPoint)
+    {
+        var hq = server.Channel(Roles.Hq);
+        var sku = "SCR-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await new Api.PartsCatalogService.PartsCatalogServiceClient(hq).CreatePartAsync(new Api.CreatePartRequest
+        {
+            Part = new Api.Part { Sku = sku, Name = "X200 display", Category = "phone", CompatibleModels = { "X200" }, MainPart = true, UnitPrice = new Api.Money { CurrencyCode = "CNY", UnitsMinor = 45_900 } },
+        });
+        var inventory = new Api.InventoryService.InventoryServiceClient(hq);
+        await inventory.AdjustStockAsync(new Api.AdjustStockRequest { OutletId = outletId, Sku = sku, Kind = Api.StockAdjustmentKind.Receive, Quantity = onHand, Reason = "delivery", IdempotencyKey = "console-test-" + sku });
+        await inventory.SetReorderPointAsync(new Api.SetReorderPointRequest { OutletId = outletId, Sku = sku, ReorderPoint = reorderPoint, ReorderQuantity = 10 });
+        return sku;
     }
 
     private static void WaitForStatus(Browser browser, string status) =>
