@@ -89,6 +89,22 @@ public sealed class ConsoleTests(ConsoleServer server)
     }
 
     [Fact]
+    public async Task An_outlet_sees_a_new_offer_in_its_live_job_feed()
+    {
+        var shop = await TestShop.Create(server);
+        using var browser = Browser.Open(server);
+        browser.SignIn(Roles.Outlet, shop.OutletId);
+        browser.Go("#/queues");
+        browser.WaitFor(By.Id("feed-note"));
+
+        var order = await shop.CreateOrder();
+
+        var feed = browser.Until(d => d.FindElements(By.CssSelector($"#feed li[data-order='{order.OrderId}']")).FirstOrDefault(), "the offer in the job feed");
+        Assert.Contains("Offered", feed.Text, StringComparison.Ordinal);
+        browser.Until(d => d.FindElements(By.CssSelector($"#offered tr[data-order='{order.OrderId}']")).FirstOrDefault(), "the offer among those waiting for an answer");
+    }
+
+    [Fact]
     public async Task An_outlet_sign_in_sees_its_own_outlet_and_stock_and_cannot_open_another()
     {
         // Its shelf holds 2 of a part it reorders at 5: low stock.

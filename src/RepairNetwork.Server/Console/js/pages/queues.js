@@ -94,6 +94,7 @@ async function outletQueue(view, outletId) {
   await offered();
   const feed = view.querySelector("#feed");
   let last = 0; // resume after the last event shown, so a reconnect does not repeat the feed
+  let settle = 0;
   (async () => {
     while (!abort.signal.aborted) {
       try {
@@ -103,7 +104,9 @@ async function outletQueue(view, outletId) {
           view.querySelector("#feed-note").hidden = true;
           feed.insertAdjacentHTML("afterbegin", html`<li data-order="${event.orderId}"><time>${time(event.time)}</time>
             <strong>${label(event.kind, "JOB_EVENT_KIND_")}</strong> <a href="#/orders/${encodeURIComponent(event.orderId)}">${event.orderId}</a> ${event.detail}</li>`);
-          offered();
+          // The feed replays what it keeps on connecting: refresh the waiting list once it settles, not per event.
+          clearTimeout(settle);
+          settle = setTimeout(offered, 500);
         }, abort.signal);
       } catch (error) {
         if (abort.signal.aborted) return;
@@ -112,5 +115,5 @@ async function outletQueue(view, outletId) {
       await new Promise((r) => setTimeout(r, 3000));
     }
   })();
-  return () => abort.abort();
+  return () => { abort.abort(); clearTimeout(settle); };
 }
