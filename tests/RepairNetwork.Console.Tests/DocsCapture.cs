@@ -92,6 +92,8 @@ public sealed class DocsCapture(ConsoleServer server, ITestOutputHelper output)
         await shop.Outlet.DeclineRepairOrderAsync(new Api.DeclineRepairOrderRequest { OrderId = lonely.OrderId, Reason = "no display panel in stock" });
 
         using var browser = Browser.Open(server, 1440, 900);
+        // As on a dispatcher's desk in China (the test machine runs on UTC).
+        browser.Driver.ExecuteCdpCommand("Emulation.setTimezoneOverride", new Dictionary<string, object?> { ["timezoneId"] = "Asia/Shanghai" });
         browser.SignIn(Roles.Hq);
 
         browser.Go("#/map");

@@ -2,7 +2,7 @@
 // 24 hours (escalations, lapsed and declined offers, missed deadlines, new offers) across regions,
 // refreshed every few seconds. An outlet: its own job feed as it happens (WatchJobs).
 import { allPages, api } from "../api.js";
-import { action, ago, esc, html, label, problem, raw, status, time } from "../format.js";
+import { action, ago, browserZone, esc, html, label, problem, raw, status, time } from "../format.js";
 
 const GROUPS = [
   ["escalated", "Escalated", ["ORDER_ACTION_ESCALATED"]],
@@ -58,17 +58,17 @@ export async function show(view, _route, { caller }) {
 
 function fillUnassigned(box, orders) {
   box.classList.remove("loading");
-  box.innerHTML = orders.length ? html`<table class="grid"><thead><tr><th>Order</th><th>Waiting</th><th>Needs</th><th>Why no outlet</th></tr></thead><tbody>
+  box.innerHTML = orders.length ? html`<table class="grid"><thead><tr><th>Order</th><th>Waiting since <span class="muted">(${browserZone()})</span></th><th>Needs</th><th>Why no outlet</th></tr></thead><tbody>
     ${orders.map((o) => html`<tr data-order="${o.orderId}"><td><a href="#/orders/${encodeURIComponent(o.orderId)}">${o.orderId}</a> ${o.escalated ? raw('<span class="chip danger">escalated</span>') : ""}</td>
-      <td title="${time(o.createTime)}">${ago(o.createTime)}</td><td>${o.requiredCapability}</td><td>${o.unassignedReason}</td></tr>`)}
+      <td title="${time(o.createTime)}">${time(o.createTime, null, { withDate: false, withZone: false })} · ${ago(o.createTime)}</td><td>${o.requiredCapability}</td><td>${o.unassignedReason}</td></tr>`)}
   </tbody></table>` : '<p class="muted">None: every order has an outlet.</p>';
 }
 
 function fillEvents(box, events, seen, first) {
   box.classList.remove("loading");
-  box.innerHTML = events.length ? html`<table class="grid"><thead><tr><th>When</th><th>What</th><th>Order</th><th>Outlet</th><th>Region</th><th>Detail</th></tr></thead><tbody>
+  box.innerHTML = events.length ? html`<table class="grid"><thead><tr><th>When <span class="muted">(${browserZone()})</span></th><th>What</th><th>Order</th><th>Outlet</th><th>Region</th><th>Detail</th></tr></thead><tbody>
     ${events.map((e) => html`<tr data-order="${e.orderId}" class="${!first && !seen.has(`${e.orderId}#${e.orderRevision}`) ? "new" : ""}">
-      <td title="${time(e.time)}">${ago(e.time)}</td><td>${action(e.action)}</td>
+      <td title="${time(e.time)}">${time(e.time, null, { withDate: false, withZone: false })} · ${ago(e.time)}</td><td>${action(e.action)}</td>
       <td><a href="#/orders/${encodeURIComponent(e.orderId)}">${e.orderId}</a></td>
       <td>${e.outletId ? raw(html`<a href="#/outlets/${encodeURIComponent(e.outletId)}">${e.outletId}</a>`) : "—"}</td>
       <td>${e.region === "_" ? "none" : e.region}</td><td>${e.detail}</td></tr>`)}
