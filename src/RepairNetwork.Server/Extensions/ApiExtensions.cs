@@ -68,6 +68,7 @@ public static class ApiExtensions
 
         builder.AddRepairNetworkLogging();
         builder.AddRepairNetworkTelemetry();
+        builder.AddRepairNetworkConsole();
 
         if (builder.Configuration.GetValue("Demo:Enabled", false))
         {
@@ -80,6 +81,7 @@ public static class ApiExtensions
     public static WebApplication MapRepairNetworkApi(this WebApplication app)
     {
         app.UseRepairNetworkTelemetry();
+        app.MapRepairNetworkConsole();
         app.UseRepairNetworkGrpcWeb();
         app.UseAuthentication();
         app.UseAuthorization();
