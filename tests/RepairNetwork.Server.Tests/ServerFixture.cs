@@ -111,7 +111,7 @@ public class ServerFixture : IAsyncLifetime
         if (WaitUntilReady)
         {
             // Tests start against a ready server, as a load balancer would send them.
-            await Services.GetRequiredService<Health.Readiness>().FirstReady.WaitAsync(TimeSpan.FromSeconds(60));
+            await Services.GetRequiredService<Lifecycle.Readiness>().FirstReady.WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
 

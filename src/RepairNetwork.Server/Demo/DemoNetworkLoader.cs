@@ -26,7 +26,7 @@ public sealed partial class DemoNetworkLoader(
     HolidayCalendarSync calendarSync,
     IHostEnvironment environment,
     IConfiguration configuration,
-    Health.DemoLoadProgress progress,
+    Lifecycle.DemoLoadProgress progress,
     ILogger<DemoNetworkLoader> logger) : BackgroundService
 {
     private const int Concurrency = 32;

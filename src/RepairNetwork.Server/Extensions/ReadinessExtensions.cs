@@ -1,4 +1,4 @@
-using RepairNetwork.Server.Health;
+using RepairNetwork.Server.Lifecycle;
 
 namespace RepairNetwork.Server.Extensions;
 

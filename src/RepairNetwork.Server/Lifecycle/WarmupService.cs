@@ -9,7 +9,7 @@ using RepairNetwork.Grains.Orders;
 using RepairNetwork.Grains.Outlets;
 using RepairNetwork.Server.Storage;
 
-namespace RepairNetwork.Server.Health;
+namespace RepairNetwork.Server.Lifecycle;
 
 public sealed class WarmupOptions
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace RepairNetwork.Server.Health;
+namespace RepairNetwork.Server.Lifecycle;
 
 /// <summary>Where this server is in its life, as far as a load balancer should care.</summary>
 public enum ReadinessStage

@@ -1,4 +1,4 @@
-namespace RepairNetwork.Server.Health;
+namespace RepairNetwork.Server.Lifecycle;
 
 public sealed class ShutdownOptions
 {
