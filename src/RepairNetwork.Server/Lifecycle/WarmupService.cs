@@ -35,7 +35,7 @@ public sealed class WarmupOptions
 /// <summary>
 /// Makes "ready" mean ready: once the host has started, waits for the outlet index (and, with --demo, the
 /// demo network), then runs the hot paths once — PostgreSQL pools opened, outlet grains activated,
-/// lookups and dispatch screening in-process, an order grain's activation path — within
+/// lookups and dispatch screening in-process, an order grain's activation path (no order, booking or reminder is made) — within
 /// <see cref="WarmupOptions.Budget"/>, and only then reports SERVING. A cold silo put straight into a
 /// rolling deployment's traffic otherwise spends its first seconds compiling and activating while the
 /// calls queue behind it.
