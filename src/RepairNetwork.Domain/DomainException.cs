@@ -23,10 +23,11 @@ public enum DomainErrorKind
 [GenerateSerializer, Alias("rn.DomainException")]
 public sealed class DomainException : Exception
 {
-    public DomainException(DomainErrorKind kind, string message, string? field = null) : base(message)
+    public DomainException(DomainErrorKind kind, string message, string? field = null, string? reason = null) : base(message)
     {
         Kind = kind;
         Field = field;
+        Reason = reason;
     }
 
     [Id(0)] public DomainErrorKind Kind { get; private set; }
@@ -34,11 +35,21 @@ public sealed class DomainException : Exception
     /// <summary>The request field at fault, as named in the API (e.g. "location.latitude").</summary>
     [Id(1)] public string? Field { get; private set; }
 
+    /// <summary>
+    /// A stable UPPER_SNAKE code for clients to branch on (e.g. "REPAIR_ORDER_NOT_FOUND"); null: the API
+    /// derives one from <see cref="Kind"/>. Sent as google.rpc.ErrorInfo's reason; messages may change, this may not.
+    /// </summary>
+    [Id(2)] public string? Reason { get; private set; }
+
     public static DomainException Invalid(string field, string rule) =>
         new(DomainErrorKind.InvalidArgument, $"{field}: {rule}", field);
 
     public static DomainException NotFound(string what, string id) =>
-        new(DomainErrorKind.NotFound, $"{what} '{id}' does not exist");
+        new(DomainErrorKind.NotFound, $"{what} '{id}' does not exist", reason: UpperSnake(what) + "_NOT_FOUND");
+
+    /// <summary>"repair order" → "REPAIR_ORDER".</summary>
+    public static string UpperSnake(string words) =>
+        string.Join('_', words.Split([' ', '-', '.', '_'], StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
 
     public static DomainException AlreadyExists(string message) => new(DomainErrorKind.AlreadyExists, message);
 

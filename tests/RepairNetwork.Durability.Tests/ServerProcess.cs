@@ -18,11 +18,11 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, string address, string name, string signingKey)
+    private ServerProcess(Process process, string address, string name, string signingKey, string signingKeyId = SigningKeyId)
     {
         _process = process;
         Name = name;
-        var token = AccessTokens.Mint("durability-tests", Roles.Hq, null, TimeSpan.FromHours(2), signingKey, SigningKeyId);
+        var token = AccessTokens.Mint("durability-tests", Roles.Hq, null, TimeSpan.FromHours(2), signingKey, signingKeyId);
         Channel = RepairNetworkChannel.Create(address, token);
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -37,6 +37,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public GrpcChannel Channel { get; }
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     public Api.OutletService.OutletServiceClient Outlets => new(Channel);
 
@@ -94,6 +96,8 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Auth:SigningKeys:0:KeyId"] = SigningKeyId,
             ["Auth:SigningKeys:0:Secret"] = signingKey,
             ["Logging:LogLevel:RepairNetwork"] = "Information",
+            // No load balancer to drain in these tests: stop at once (the drain test sets its own).
+            ["Shutdown:DrainDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -150,6 +154,35 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the built server with exactly the given arguments and environment (nothing added), on the
+    /// gRPC address the arguments or configuration give it, for tests of how an operator starts it.
+    /// </summary>
+    public static ServerProcess Launch(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string grpcAddress, string signingKey, string signingKeyId)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RepairNetwork.Server.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new ServerProcess(Process.Start(start)!, grpcAddress, name, signingKey, signingKeyId);
+    }
+
+    /// <summary>A free loopback port, for a server's endpoints.</summary>
+    public static int NewPort() => FreePort();
+
     /// <summary>Graceful stop (SIGTERM), as a service manager would do it.</summary>
     public async Task StopAsync()
     {
@@ -158,13 +191,21 @@ public sealed class ServerProcess : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await TerminateAsync();
+        await WaitForExitAsync(TimeSpan.FromSeconds(60));
+    }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(timeout.Token);
+    /// <summary>Sends SIGTERM and returns at once (the process shuts down on its own time).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
     }
 
     /// <summary>Crash: SIGKILL, no shutdown of any kind.</summary>

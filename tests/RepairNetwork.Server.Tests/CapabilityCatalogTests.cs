@@ -38,6 +38,8 @@ public sealed class CapabilityCatalogTests(ServerFixture server) : IClassFixture
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("required_capability", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("did you mean 'phone.screen'", error.Status.Detail, StringComparison.Ordinal);
+        var info = Assert.Single(error.GetRpcStatus()!.Details, d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>();
+        Assert.Equal(("UNKNOWN_CAPABILITY", "required_capability"), (info.Reason, info.Metadata["field"]));
         var orderId = RepairNetwork.Domain.Orders.RepairRequests.OrderIdFor(order.RequestId);
         var missing = await Assert.ThrowsAsync<RpcException>(() => server.Orders.GetRepairOrderAsync(new Api.GetRepairOrderRequest { OrderId = orderId }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);

@@ -78,6 +78,9 @@ public sealed class LoadSheddingTests(SheddingServerFixture server) : IClassFixt
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal($"server busy, retry after {SheddingServerFixture.RetryAfterMs} ms", refused.Status.Detail);
         Assert.Equal(SheddingServerFixture.RetryAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Trailers.GetValue(LoadSheddingInterceptor.RetryPushbackTrailer));
+        var details = refused.GetRpcStatus()!.Details;
+        Assert.Equal("SERVER_BUSY", Assert.Single(details, d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>().Reason);
+        Assert.Equal(TimeSpan.FromMilliseconds(SheddingServerFixture.RetryAfterMs), Assert.Single(details, d => d.Is(Google.Rpc.RetryInfo.Descriptor)).Unpack<Google.Rpc.RetryInfo>().RetryDelay.ToTimeSpan());
 
         // Probes are never shed: a busy server is still a serving one.
         var health = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest(), deadline: Generous);

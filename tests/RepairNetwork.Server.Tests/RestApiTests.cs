@@ -92,8 +92,10 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         var status = await Rest.Error(response);
         Assert.Equal((int)Code.InvalidArgument, status.Code);
         Assert.StartsWith("customer_location.latitude: ", status.Message, StringComparison.Ordinal);
-        var violation = Assert.Single(Assert.Single(status.Details).Unpack<BadRequest>().FieldViolations);
+        var violation = Assert.Single(Assert.Single(status.Details, d => d.Is(BadRequest.Descriptor)).Unpack<BadRequest>().FieldViolations);
         Assert.Equal("customer_location.latitude", violation.Field);
+        var info = Assert.Single(status.Details, d => d.Is(ErrorInfo.Descriptor)).Unpack<ErrorInfo>();
+        Assert.Equal(("INVALID_FIELD", "repairnetwork.v1", "customer_location.latitude"), (info.Reason, info.Domain, info.Metadata["field"]));
         Assert.Contains("[-90, 90]", violation.Description, StringComparison.Ordinal);
 
         // The same details over gRPC, in the grpc-status-details-bin trailer.
@@ -111,7 +113,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         using var response = await http.PostAsync("/v1/outlets", Rest.Json(new Api.CreateOutletRequest { Outlet = outlet }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var status = await Rest.Error(response);
-        var violation = Assert.Single(Assert.Single(status.Details).Unpack<BadRequest>().FieldViolations);
+        var violation = Assert.Single(Assert.Single(status.Details, d => d.Is(BadRequest.Descriptor)).Unpack<BadRequest>().FieldViolations);
         Assert.Equal("outlet.outlet_id", violation.Field);
         Assert.Equal($"outlet.outlet_id: {violation.Description}", status.Message);
     }
@@ -131,7 +133,11 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         using var http = Rest.ClientFor(server, Roles.Hq);
         using var response = await http.GetAsync("/v1/repairOrders/RO-DOESNOTEXIST");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal((int)Code.NotFound, (await Rest.Error(response)).Code);
+        var status = await Rest.Error(response);
+        Assert.Equal((int)Code.NotFound, status.Code);
+        Assert.Equal("repair order 'RO-DOESNOTEXIST' does not exist", status.Message);
+        var info = Assert.Single(status.Details).Unpack<ErrorInfo>();
+        Assert.Equal(("REPAIR_ORDER_NOT_FOUND", "repairnetwork.v1"), (info.Reason, info.Domain));
     }
 
     [Fact]

@@ -88,6 +88,8 @@ public class ServerFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Auth:SigningKeys:0:KeyId"] = SigningKeyId,
             ["Auth:SigningKeys:0:Secret"] = SigningKey,
+            // No load balancer to drain: stop at once.
+            ["Shutdown:DrainDelay"] = "00:00:00",
         });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.AddProvider(Logs);
@@ -106,7 +108,15 @@ public class ServerFixture : IAsyncLifetime
         WebAddress = addresses.Count > 2 ? addresses[2] : addresses[0];
         Channel = ChannelFor(Roles.Hq);
         await WarmUpReminders();
+        if (WaitUntilReady)
+        {
+            // Tests start against a ready server, as a load balancer would send them.
+            await Services.GetRequiredService<Lifecycle.Readiness>().FirstReady.WaitAsync(TimeSpan.FromSeconds(60));
+        }
     }
+
+    /// <summary>False for a fixture whose tests watch the server become ready.</summary>
+    protected virtual bool WaitUntilReady => true;
 
     /// <summary>
     /// Every order registers a reminder, and the reminder service finishes starting on the silo's

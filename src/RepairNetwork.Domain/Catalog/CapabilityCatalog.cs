@@ -50,7 +50,11 @@ public sealed record CapabilityCatalog
         }
 
         var nearest = Nearest(name, known);
-        throw DomainException.Invalid(field, $"'{Identifiers.Truncate(name)}' is not a {what} in the network's catalog; did you mean {string.Join(", ", nearest.Select(n => $"'{n}'"))}? (rn catalog show lists them all)");
+        throw new DomainException(
+            DomainErrorKind.InvalidArgument,
+            $"{field}: '{Identifiers.Truncate(name)}' is not a {what} in the network's catalog; did you mean {string.Join(", ", nearest.Select(n => $"'{n}'"))}? (rn catalog show lists them all)",
+            field,
+            reason: "UNKNOWN_" + DomainException.UpperSnake(what));
     }
 
     /// <summary>The three known names closest by edit distance, nearest first, ties by name.</summary>

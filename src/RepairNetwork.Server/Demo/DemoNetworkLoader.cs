@@ -28,6 +28,7 @@ public sealed partial class DemoNetworkLoader(
     Grains.Appointments.JobTemplatesCache templatesCache,
     IHostEnvironment environment,
     IConfiguration configuration,
+    Lifecycle.DemoLoadProgress progress,
     ILogger<DemoNetworkLoader> logger) : BackgroundService
 {
     private const int Concurrency = 32;
@@ -40,6 +41,19 @@ public sealed partial class DemoNetworkLoader(
     /// never stop the server (a BackgroundService that throws shuts the host down).
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await LoadWithRetries(stoppingToken);
+        }
+        finally
+        {
+            // Loaded or given up: readiness stops waiting for the demo network either way.
+            progress.MarkDone();
+        }
+    }
+
+    private async Task LoadWithRetries(CancellationToken stoppingToken)
     {
         var pause = TimeSpan.FromSeconds(2);
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)

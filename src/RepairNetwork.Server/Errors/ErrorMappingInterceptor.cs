@@ -67,17 +67,19 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     {
         switch (ex)
         {
-            case RpcException:
-                return null;
+            case RpcException rpc:
+                // Raised as a status already (access control, stream guards): give it an ErrorInfo if it has none.
+                return rpc.Trailers.Get(RpcErrors.StatusDetailsTrailer) is null ? RpcErrors.WithErrorInfo(rpc) : null;
             case DomainException domain:
                 return RpcErrors.FromDomain(domain);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                return new RpcException(new Status(context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled or ran out of time"));
+                var code = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+                return RpcErrors.Error(code, "the call was cancelled or ran out of time", RpcErrors.ReasonOf(code));
             case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
                 failures.Record("cluster unavailable", context.Method, ex.Message);
-                return new RpcException(new Status(StatusCode.Unavailable, "the service is temporarily unavailable; retry with backoff"));
+                return RpcErrors.Error(StatusCode.Unavailable, "the service is temporarily unavailable; retry with backoff", "CLUSTER_UNAVAILABLE");
             case Exception when Causes(ex).Any(e => e is Orleans.Storage.InconsistentStateException):
-                return new RpcException(new Status(StatusCode.Aborted, "the object was changed concurrently; nothing was written, retry the call"));
+                return RpcErrors.Error(StatusCode.Aborted, "the object was changed concurrently; nothing was written, retry the call", "CONCURRENT_CHANGE");
             case Exception when Causes(ex).FirstOrDefault(e => e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException) is { } cause:
                 failures.Record("storage unavailable", context.Method, cause.Message);
                 if (StorageCircuit.IsOutage(cause))
@@ -85,12 +87,14 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                     storage.ReportFailure(cause.Message);
                 }
 
-                return new RpcException(
-                    new Status(StatusCode.Unavailable, "storage is temporarily unavailable; nothing was written, retry with backoff"),
-                    new Metadata { { Overload.LoadSheddingInterceptor.RetryPushbackTrailer, ((long)storage.RetryAfter.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+                return RpcErrors.Error(
+                    StatusCode.Unavailable,
+                    "storage is temporarily unavailable; nothing was written, retry with backoff",
+                    "STORAGE_UNAVAILABLE",
+                    trailers: new Metadata { { Overload.LoadSheddingInterceptor.RetryPushbackTrailer, ((long)storage.RetryAfter.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } });
             default:
                 LogUnexpected(context.Method, ex);
-                return new RpcException(new Status(StatusCode.Internal, "internal error; it has been logged"));
+                return RpcErrors.Error(StatusCode.Internal, "internal error; it has been logged", "INTERNAL");
         }
     }
 

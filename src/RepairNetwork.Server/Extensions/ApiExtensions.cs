@@ -66,6 +66,8 @@ public static class ApiExtensions
             builder.Services.AddHostedService<StorageProbe>();
         }
 
+        builder.AddRepairNetworkReadiness();
+
         builder.AddRepairNetworkLogging();
         builder.AddRepairNetworkTelemetry();
         builder.AddRepairNetworkConsole();

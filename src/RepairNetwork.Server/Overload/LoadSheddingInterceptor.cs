@@ -69,14 +69,14 @@ public sealed class LoadSheddingInterceptor : Interceptor, IDisposable
         if (_storage.IsOpen && !ServedWithoutStorage.Contains(context.Method))
         {
             _failures.Record("storage unavailable, refused at once", context.Method, _storage.Reason ?? "unreachable");
-            throw Refusal(StatusCode.Unavailable, "storage unavailable", _storage.RetryAfter);
+            throw Refusal(StatusCode.Unavailable, "storage unavailable", "STORAGE_UNAVAILABLE", _storage.RetryAfter);
         }
 
         using var lease = _limiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
             _failures.Record("server busy, calls shed", context.Method, $"more than {_settings.MaxConcurrentCalls} calls in flight");
-            throw Refusal(StatusCode.ResourceExhausted, "server busy", _settings.RetryAfter);
+            throw Refusal(StatusCode.ResourceExhausted, "server busy", "SERVER_BUSY", _settings.RetryAfter);
         }
 
         return await continuation(request, context);
@@ -88,7 +88,7 @@ public sealed class LoadSheddingInterceptor : Interceptor, IDisposable
         if (_storage.IsOpen && !IsOpenInfrastructure(context.Method))
         {
             _failures.Record("storage unavailable, refused at once", context.Method, _storage.Reason ?? "unreachable");
-            throw Refusal(StatusCode.Unavailable, "storage unavailable", _storage.RetryAfter);
+            throw Refusal(StatusCode.Unavailable, "storage unavailable", "STORAGE_UNAVAILABLE", _storage.RetryAfter);
         }
 
         await continuation(request, responseStream, context);
@@ -96,12 +96,18 @@ public sealed class LoadSheddingInterceptor : Interceptor, IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    private static RpcException Refusal(StatusCode code, string what, TimeSpan retryAfter)
+    // Outside the error mapping, so the ErrorInfo (with the retry hint as google.rpc.RetryInfo) is added here.
+    private static RpcException Refusal(StatusCode code, string what, string reason, TimeSpan retryAfter)
     {
-        var milliseconds = Math.Max(1, (long)retryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        return new RpcException(
-            new Status(code, $"{what}, retry after {milliseconds} ms"),
-            new Metadata { { RetryPushbackTrailer, milliseconds } });
+        var wait = TimeSpan.FromMilliseconds(Math.Max(1, (long)retryAfter.TotalMilliseconds));
+        var milliseconds = ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        return Errors.RpcErrors.Error(
+            code,
+            $"{what}, retry after {milliseconds} ms",
+            reason,
+            new() { ["retryAfterMs"] = milliseconds },
+            new Metadata { { RetryPushbackTrailer, milliseconds } },
+            new Google.Rpc.RetryInfo { RetryDelay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(wait) });
     }
 
     private static bool IsOpenInfrastructure(string method) =>

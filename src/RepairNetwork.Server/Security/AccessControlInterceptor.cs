@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using RepairNetwork.Server.Errors;
 
 namespace RepairNetwork.Server.Security;
 
@@ -132,7 +133,7 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
     {
         var limit = _streams.LimitFor(caller.Role);
         return _slots.TryTake($"{caller.Role}/{caller.ClientId}", limit)
-            ?? throw new RpcException(new Status(StatusCode.ResourceExhausted, $"this client already holds {limit} open streams, the most a '{caller.Role}' token may; close one before opening another"));
+            ?? throw RpcErrors.Error(StatusCode.ResourceExhausted, $"this client already holds {limit} open streams, the most a '{caller.Role}' token may; close one before opening another", "TOO_MANY_STREAMS", new() { ["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     /// <summary>When the caller's token expires ("exp", seconds since the epoch), if it says.</summary>
@@ -156,22 +157,22 @@ public sealed class AccessControlInterceptor : Interceptor, IDisposable
         }
 
         var caller = Caller.From(user)
-            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "the token carries no usable role (hq, call_center, or outlet with outlet_id)"));
+            ?? throw RpcErrors.Error(StatusCode.PermissionDenied, "the token carries no usable role (hq, call_center, or outlet with outlet_id)", "NO_USABLE_ROLE");
 
         using var lease = _limiter.AttemptAcquire(caller);
         if (!lease.IsAcquired)
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, "rate limit exceeded for this client; slow down and retry"));
+            throw RpcErrors.Error(StatusCode.ResourceExhausted, "rate limit exceeded for this client; slow down and retry", "RATE_LIMITED");
         }
 
         if (!AccessPolicy.Rules.TryGetValue(context.Method, out var rule))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method.TrimStart('/')} has no access rule, so no token may call it"));
+            throw RpcErrors.Error(StatusCode.PermissionDenied, $"{context.Method.TrimStart('/')} has no access rule, so no token may call it", "NO_ACCESS_RULE", new() { ["method"] = context.Method.TrimStart('/') });
         }
 
         if (await rule.Refusal(caller, request as IMessage, _owners, context.Method) is { } refusal)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
+            throw RpcErrors.Error(StatusCode.PermissionDenied, refusal, "ACCESS_DENIED", new() { ["method"] = context.Method.TrimStart('/'), ["role"] = caller.Role });
         }
 
         return (caller, rule);

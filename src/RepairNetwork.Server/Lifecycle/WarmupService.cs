@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using RepairNetwork.Domain.Dispatch;
+using RepairNetwork.Domain.Outlets;
+using RepairNetwork.Grains.Directory;
+using RepairNetwork.Grains.Locator;
+using RepairNetwork.Grains.Orders;
+using RepairNetwork.Grains.Outlets;
+using RepairNetwork.Server.Storage;
+
+namespace RepairNetwork.Server.Lifecycle;
+
+public sealed class WarmupOptions
+{
+    /// <summary>
+    /// Upper bound on the warm-up work. Past it the server reports SERVING anyway: a silo that cannot warm
+    /// up (a huge network, a slow database) is still more use in the cluster than one kept out of it.
+    /// </summary>
+    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Outlet grains activated (a storage read each) before serving; the first bookings then find them in memory.</summary>
+    public int MaxOutletActivations { get; set; } = 5000;
+
+    /// <summary>Locator lookups run in-process across the network (JIT, tiered compilation, outlet availability checks).</summary>
+    public int Lookups { get; set; } = 64;
+
+    /// <summary>Connections opened in each PostgreSQL pool, so the first burst does not wait for connects.</summary>
+    public int Connections { get; set; } = 8;
+
+    /// <summary>Diagnosis and tests only: wait this long before warming up, to see NOT_SERVING from outside.</summary>
+    public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary>
+/// Makes "ready" mean ready: once the host has started, waits for the outlet index (and, with --demo, the
+/// demo network), then runs the hot paths once — PostgreSQL pools opened, outlet grains activated,
+/// lookups and dispatch screening in-process, an order grain's activation path (no order, booking or reminder is made) — within
+/// <see cref="WarmupOptions.Budget"/>, and only then reports SERVING. A cold silo put straight into a
+/// rolling deployment's traffic otherwise spends its first seconds compiling and activating while the
+/// calls queue behind it.
+/// </summary>
+/// <remarks>Elapsed times are Stopwatch time: this is process timing, not business time (tests fake the TimeProvider).</remarks>
+public sealed partial class WarmupService(
+    IHostApplicationLifetime lifetime,
+    Readiness readiness,
+    IOutletIndex index,
+    IGrainFactory grains,
+    OutletLocator locator,
+    DispatchPlanner planner,
+    StorageSettings storage,
+    IServiceProvider services,
+    IOptions<WarmupOptions> options,
+    ILogger<WarmupService> logger) : BackgroundService
+{
+    private const int Concurrency = 32;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WhenStarted(stoppingToken);
+            var settings = options.Value;
+            if (settings.StartDelay > TimeSpan.Zero)
+            {
+                LogDelayed(settings.StartDelay.TotalSeconds);
+                await Task.Delay(settings.StartDelay, stoppingToken);
+            }
+
+            var total = Stopwatch.StartNew();
+            while (!index.IsLoaded)
+            {
+                await Task.Delay(50, stoppingToken);
+            }
+
+            if (services.GetService<DemoLoadProgress>() is { } demo && !demo.Done.IsCompleted)
+            {
+                LogWaitingForDemo();
+                await demo.Done.WaitAsync(stoppingToken);
+            }
+
+            var waited = total.ElapsedMilliseconds;
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            budget.CancelAfter(settings.Budget);
+            var work = Stopwatch.StartNew();
+            var connections = await Step("database pools", () => OpenPools(settings.Connections, budget.Token));
+            var activated = await Step("outlet activations", () => ActivateOutlets(settings.MaxOutletActivations, budget.Token));
+            var lookups = await Step("lookups", () => RunLookups(settings.Lookups, budget.Token));
+            await Step("order grain", () => TouchOrderGrain());
+            LogWarm(work.ElapsedMilliseconds, waited, connections, activated, index.Current.Count, lookups, budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        readiness.MarkReady();
+    }
+
+    private Task WhenStarted(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(stoppingToken);
+    }
+
+    // Warm-up is best effort: a failing step is logged and the next one runs; the server still becomes ready.
+    private async Task<int> Step(string name, Func<Task<int>> step)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var count = await step();
+            LogStep(name, count, watch.ElapsedMilliseconds);
+            return count;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogStepFailed(name, watch.ElapsedMilliseconds, ex.GetType().Name, ex.Message);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Opens connections in both pools the server uses: the Orleans providers' (keyed by the connection
+    /// string) and the service-event data source. Closing returns them to the pool, where they stay idle.
+    /// </summary>
+    private async Task<int> OpenPools(int count, CancellationToken ct)
+    {
+        if (storage.Mode != StorageMode.Postgres || count <= 0)
+        {
+            return 0;
+        }
+
+        var maxPool = new NpgsqlConnectionStringBuilder(storage.ConnectionString).MaxPoolSize;
+        count = Math.Min(count, Math.Max(1, maxPool / 2));
+        var dataSource = services.GetService<NpgsqlDataSource>();
+        var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            await using var providers = new NpgsqlConnection(storage.ConnectionString);
+            await providers.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT 1", providers);
+            await command.ExecuteScalarAsync(ct);
+            if (dataSource is not null)
+            {
+                await using var events = await dataSource.OpenConnectionAsync(ct);
+            }
+
+            return 1;
+        }));
+        return opened.Sum();
+    }
+
+    private async Task<int> ActivateOutlets(int max, CancellationToken ct)
+    {
+        var activated = 0;
+        var outlets = index.Current.InIdOrder(null).Take(max).Select(listing => listing.OutletId).ToList();
+        await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (outletId, _) =>
+        {
+            await grains.GetGrain<IOutletGrain>(outletId).Get();
+            Interlocked.Increment(ref activated);
+        });
+        return activated;
+    }
+
+    /// <summary>
+    /// Lookups at outlets spread over the network, each for a capability the outlet offers: the locator's
+    /// ranking, the dispatch planner's screening and the outlets' availability checks (what dispatch asks
+    /// an outlet before booking), all without writing anything.
+    /// </summary>
+    private async Task<int> RunLookups(int count, CancellationToken ct)
+    {
+        var snapshot = index.Current;
+        if (count <= 0 || snapshot.Count == 0)
+        {
+            return 0;
+        }
+
+        var step = Math.Max(1, snapshot.Count / count);
+        var jobs = snapshot.InIdOrder(null)
+            .Where((_, i) => i % step == 0)
+            .Where(listing => !listing.Profile.Capabilities.IsDefaultOrEmpty)
+            .Take(count)
+            .Select(listing => new JobRequirement { Capability = listing.Profile.Capabilities[0], Mode = ServiceMode.CarryIn, CustomerLocation = listing.Profile.Location })
+            .ToList();
+        var done = 0;
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (job, _) =>
+        {
+            var found = await locator.FindNearest(job, 5, planner.Reach(job.Mode), availableOnly: true);
+            if (found.Outlets.FirstOrDefault() is { } first)
+            {
+                await grains.GetGrain<IOutletGrain>(first.Availability.Listing.OutletId).CheckAvailability(job);
+            }
+
+            Interlocked.Increment(ref done);
+        });
+        return done;
+    }
+
+    /// <summary>An order grain's activation and storage read (an id no order has): nothing is written.</summary>
+    private async Task<int> TouchOrderGrain()
+    {
+        try
+        {
+            await grains.GetGrain<IRepairOrderGrain>("RO-WARMUP-" + Environment.MachineName).Get();
+        }
+        catch (Domain.DomainException)
+        {
+            // Expected: no such order.
+        }
+
+        return 1;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up waits {Seconds} s first (Warmup:StartDelay)")]
+    private partial void LogDelayed(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up waits for the demo network to load before reporting SERVING")]
+    private partial void LogWaitingForDemo();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up {Step}: {Count} in {Milliseconds} ms")]
+    private partial void LogStep(string step, int count, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up {Step} failed after {Milliseconds} ms ({Error}: {Reason}); going on")]
+    private partial void LogStepFailed(string step, long milliseconds, string error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished in {Milliseconds} ms (after {WaitedMilliseconds} ms for the index): {Connections} connections, {Activated} of {Outlets} outlets activated, {Lookups} lookups, budget ran out: {OutOfBudget}; reporting SERVING")]
+    private partial void LogWarm(long milliseconds, long waitedMilliseconds, int connections, int activated, int outlets, int lookups, bool outOfBudget);
+}
