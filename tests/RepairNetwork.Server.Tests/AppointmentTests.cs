@@ -153,6 +153,7 @@ public sealed class AppointmentTests
             ],
             feed.Select(e => (e.OrderId, e.Kind)));
         Assert.Contains("from 2026-11-18 09:00-09:30 (Asia/Shanghai) to carry-in 2026-11-18 10:00-10:30 (Asia/Shanghai)", feed[2].Detail, StringComparison.Ordinal);
+        Assert.Equal("2026-11-18 10:00-10:30 (Asia/Shanghai) cancelled: customer will call back", feed[5].Detail);
     }
 
     [Fact]

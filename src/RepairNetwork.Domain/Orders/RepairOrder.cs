@@ -413,6 +413,10 @@ public sealed record RepairOrder
     public static string AppointmentDetail(Appointments.Appointment appointment) =>
         $"{Appointments.SlotIds.ModeName(appointment.Mode)} {appointment.Describe()} with technician {appointment.TechnicianId}";
 
+    /// <summary>The audit detail of a moved appointment; the outlet's job event says the same.</summary>
+    public static string RescheduleDetail(Appointments.Appointment from, Appointments.Appointment to) =>
+        $"from {from.Describe()} to {AppointmentDetail(to)}";
+
     /// <summary>
     /// The appointment moved to another window of the same outlet (booked there by
     /// <see cref="Appointments.SlotPlanner.Move"/>). Before the repair starts only; headquarters, the call
@@ -427,7 +431,7 @@ public sealed record RepairOrder
         }
 
         return (this with { Appointment = moved, ResponseDueAt = AwaitsResponse && !ResponseDeadlineMissed ? moved.WindowStart : ResponseDueAt })
-            .Record(by, now, OrderAction.AppointmentRescheduled, Status, $"from {current.Describe()} to {AppointmentDetail(moved)}", moved.OutletId);
+            .Record(by, now, OrderAction.AppointmentRescheduled, Status, RescheduleDetail(current, moved), moved.OutletId);
     }
 
     /// <summary>Checks <see cref="Reschedule"/> would be allowed, before the outlet moves any time.</summary>

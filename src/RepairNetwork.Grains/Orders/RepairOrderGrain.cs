@@ -382,12 +382,7 @@ public sealed class RepairOrderGrain(
             throw DomainException.Invalid("slot_id", $"is at {outletId}, but the appointment is at {current.OutletId}: an appointment moves within its outlet (to change outlet, cancel the order and create a new one)");
         }
 
-        var moved = await Outlet(outletId).MoveAppointment(OrderId, new Appointments.AppointmentRequest
-        {
-            Job = order.Request.Job,
-            Template = templates.Current.Require(order.Request.Job.Capability, "required_capability"),
-            WindowStart = start,
-        }, order.Revision + 1);
+        var moved = await Outlet(outletId).MoveAppointment(OrderId, AppointmentAt(order.Request, start), order.Revision + 1);
         return await Step(o => o.Reschedule(by, moved, clock.GetUtcNow()));
     }
 
@@ -402,13 +397,16 @@ public sealed class RepairOrderGrain(
         }
 
         var (outletId, start) = Slot(request, slotId);
-        return await Outlet(outletId).HoldAppointment(OrderId, new Appointments.AppointmentRequest
-        {
-            Job = request.Job,
-            Template = templates.Current.Require(request.Job.Capability, "required_capability"),
-            WindowStart = start,
-        });
+        return await Outlet(outletId).HoldAppointment(OrderId, AppointmentAt(request, start));
     }
+
+    /// <summary>The order's job, with its capability's template, in the window starting at <paramref name="start"/>.</summary>
+    private Appointments.AppointmentRequest AppointmentAt(RepairRequest request, DateTimeOffset start) => new()
+    {
+        Job = request.Job,
+        Template = templates.Current.Require(request.Job.Capability, "required_capability"),
+        WindowStart = start,
+    };
 
     /// <summary>The outlet and start of a slot id, which must be for the order's service mode.</summary>
     private static (string OutletId, DateTimeOffset Start) Slot(RepairRequest request, string slotId)

@@ -103,8 +103,8 @@ public interface IOutletGrain : IGrainWithStringKey
     /// <summary>Moves an order's appointment to another window, atomically: the old time stays booked if the new one cannot be.</summary>
     Task<Domain.Appointments.Appointment> MoveAppointment(string orderId, Appointments.AppointmentRequest request, int orderRevision);
 
-    /// <summary>Frees an order's appointment; false when it had none here (a retry).</summary>
-    Task<bool> CancelAppointment(string orderId, string reason, int orderRevision);
+    /// <summary>Frees an order's appointment; false when it had none here (a retry). <paramref name="detail"/> is the order's audit detail, which the job event repeats.</summary>
+    Task<bool> CancelAppointment(string orderId, string detail, int orderRevision);
 
     /// <summary>A technician's appointments on a local date (null: today), in order, with travel.</summary>
     [ReadOnly]

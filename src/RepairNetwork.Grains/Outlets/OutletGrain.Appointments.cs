@@ -73,7 +73,7 @@ public sealed partial class OutletGrain
             OrderId = orderId,
             Kind = JobEventKind.AppointmentRescheduled,
             At = now,
-            Detail = $"from {current.Describe()} to {RepairOrder.AppointmentDetail(moved)}",
+            Detail = RepairOrder.RescheduleDetail(current, moved),
             OrderRevision = orderRevision,
         });
         await Save();
@@ -85,9 +85,9 @@ public sealed partial class OutletGrain
         return moved;
     }
 
-    public async Task<bool> CancelAppointment(string orderId, string reason, int orderRevision)
+    public async Task<bool> CancelAppointment(string orderId, string detail, int orderRevision)
     {
-        if (!state.State.Appointments.Remove(orderId, out var cancelled))
+        if (!state.State.Appointments.Remove(orderId))
         {
             return false;
         }
@@ -97,7 +97,7 @@ public sealed partial class OutletGrain
             OrderId = orderId,
             Kind = JobEventKind.AppointmentCancelled,
             At = clock.GetUtcNow(),
-            Detail = $"{cancelled.Describe()} cancelled: {reason}",
+            Detail = detail,
             OrderRevision = orderRevision,
         });
         await Save();
