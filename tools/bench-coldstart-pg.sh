@@ -5,7 +5,10 @@
 # Prints the time to SERVING, the server's warm-up log line, p50/p99 per 5 s and over the whole run.
 #   dotnet build RepairNetwork.sln -c Release && tools/bench-coldstart-pg.sh [rate] [seconds]
 # env: RN_BENCH_DB (rn_bench_coldstart), RN_BENCH_PORT (5191), RN_SERVER_DIR (the server's Release output),
-#      RN_SERVER_ARGS (extra server arguments, e.g. --Warmup:Budget=00:00:00 to report SERVING with no warm-up)
+#      RN_SERVER_ARGS (extra server arguments, e.g. --Warmup:Budget=00:00:00 to report SERVING with no warm-up),
+#      RN_BENCH_RESEED (1: seed afresh, the default; template: start from a copy of the last seeded database,
+#      without the orders and reminders of the runs since; 0: reuse the database as the last run left it), RN_BENCH_LOG (keep the server log in this file),
+#      RN_BENCH_REPORT_EVERY (seconds per progress line, 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,12 +22,20 @@ rn="tools/RepairNetwork.Cli/bin/Release/net10.0/rn"
 cities="$(pwd)/tools/demo-data/cities-cn.csv"
 [ -x "$rn" ] && [ -f "$server_dir/RepairNetwork.Server.dll" ] || { echo "build first: dotnet build -c Release" >&2; exit 1; }
 
-su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $db WITH (FORCE)'" >/dev/null 2>&1 || true
 cs="$(RN_PG_DB="$db" tools/dev-postgres.sh)"   # the server's own pool defaults, as the README runs it
+owner="$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$cs")"
+reseed="${RN_BENCH_RESEED:-1}"
+psql_() { su postgres -c "psql -qc '$1'" >/dev/null 2>&1; }
+if [ "$reseed" = template ] && su postgres -c "psql -Atc \"select 1 from pg_database where datname = '${db}_seed'\"" | grep -q 1; then
+  psql_ "DROP DATABASE IF EXISTS $db WITH (FORCE)"; psql_ "CREATE DATABASE $db TEMPLATE ${db}_seed OWNER $owner"; reseed=0
+elif [ "$reseed" != 0 ]; then
+  psql_ "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+  cs="$(RN_PG_DB="$db" tools/dev-postgres.sh)"
+fi
 key="$(openssl rand -base64 32)"               # this run's key: the development key is refused outside Development
-log="$(mktemp)"
+log="${RN_BENCH_LOG:-$(mktemp)}"
 server=""
-trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -f "$log"' EXIT
+trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "${RN_BENCH_LOG:-}" ] || rm -f "$log"' EXIT
 
 start_server() { # extra args...
   (cd "$server_dir" && exec dotnet RepairNetwork.Server.dll \
@@ -45,11 +56,15 @@ wait_ready() { # seconds; prints the seconds it took
   echo "not ready within $1 s" >&2; tail -20 "$log" >&2; exit 1
 }
 
-echo "== seeding: the demo network into $db (a server with --demo, then stopped)"
-start_server --demo
-wait_ready 300 >/dev/null
-grep -o "Demo network loaded[^\"]*" "$log" | head -1
-kill -TERM $server; wait $server || true
+if [ "$reseed" != 0 ]; then
+  echo "== seeding: the demo network into $db (a server with --demo, then stopped)"
+  start_server --demo
+  wait_ready 300 >/dev/null
+  grep -o "Demo network loaded[^\"]*" "$log" | head -1
+  kill -TERM $server; wait $server || true
+  # A copy to start later runs from (RN_BENCH_RESEED=template): the same network without seeding again.
+  psql_ "DROP DATABASE IF EXISTS ${db}_seed"; psql_ "CREATE DATABASE ${db}_seed TEMPLATE $db" || true
+fi
 
 echo "== cold start: a fresh server process${RN_SERVER_ARGS:+ with $RN_SERVER_ARGS} (load average $(cut -d' ' -f1 /proc/loadavg))"
 # shellcheck disable=SC2086
@@ -59,5 +74,5 @@ echo "SERVING after ${ready_after} s"
 grep -o "Warm-up finished[^\"]*" "$log" | head -1 || true
 export REPAIRNETWORK_TOKEN="$("$rn" token --role hq --key "$key" --key-id bench)"
 # rn exits non-zero when its own (warm, issue 7) target is missed; the figures are what counts here.
-"$rn" --server "http://localhost:$port" bench dispatch --cities "$cities" --rate "$rate" --duration "$seconds" --warm-up 0 --max-in-flight 4000 || true
+"$rn" --server "http://localhost:$port" bench dispatch --cities "$cities" --rate "$rate" --duration "$seconds" --warm-up 0 --max-in-flight 4000 --report-every "${RN_BENCH_REPORT_EVERY:-5}" || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -90,6 +90,9 @@ public class ServerFixture : IAsyncLifetime
             ["Auth:SigningKeys:0:Secret"] = SigningKey,
             // No load balancer to drain: stop at once.
             ["Shutdown:DrainDelay"] = "00:00:00",
+            // A test process never stops compiling (other tests run beside it): the wait for background
+            // compilation to settle would only add its maximum to every server start.
+            ["Warmup:JitSettleMax"] = "00:00:00",
         });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.AddProvider(Logs);

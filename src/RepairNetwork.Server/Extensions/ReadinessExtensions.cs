@@ -24,6 +24,7 @@ public static class ReadinessExtensions
         builder.Services.Configure<WarmupOptions>(builder.Configuration.GetSection("Warmup"));
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddSingleton<WriteRehearsal>();
         builder.Services.AddHostedService<WarmupService>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name);
         if (builder.Configuration.GetValue("Demo:Enabled", false))

@@ -28,6 +28,18 @@ public sealed class WarmupOptions
     /// <summary>Connections opened in each PostgreSQL pool, so the first burst does not wait for connects.</summary>
     public int Connections { get; set; } = 8;
 
+    /// <summary>
+    /// Order creations rehearsed (<see cref="WriteRehearsal"/>): each a refused create call, the proto
+    /// mapping, and canary writes of an order's and an outlet's state and of a reminder, all cleared.
+    /// </summary>
+    public int Rehearsals { get; set; } = 48;
+
+    /// <summary>gRPC health calls to the server's own gRPC endpoint over HTTP/2 (plain HTTP only).</summary>
+    public int LoopbackCalls { get; set; } = 64;
+
+    /// <summary>Longest wait for background JIT compilation to settle before reporting SERVING.</summary>
+    public TimeSpan JitSettleMax { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Diagnosis and tests only: wait this long before warming up, to see NOT_SERVING from outside.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
 }
@@ -35,7 +47,8 @@ public sealed class WarmupOptions
 /// <summary>
 /// Makes "ready" mean ready: once the host has started, waits for the outlet index (and, with --demo, the
 /// demo network), then runs the hot paths once — PostgreSQL pools opened, outlet grains activated,
-/// lookups and dispatch screening in-process, an order grain's activation path (no order, booking or reminder is made) — within
+/// lookups and dispatch screening in-process, an order grain's activation path, the order path rehearsed
+/// (<see cref="WriteRehearsal"/>: no order, booking or reminder is left) and the gRPC endpoint called — within
 /// <see cref="WarmupOptions.Budget"/>, and only then reports SERVING. A cold silo put straight into a
 /// rolling deployment's traffic otherwise spends its first seconds compiling and activating while the
 /// calls queue behind it.
@@ -50,6 +63,7 @@ public sealed partial class WarmupService(
     DispatchPlanner planner,
     StorageSettings storage,
     IServiceProvider services,
+    WriteRehearsal rehearsal,
     IOptions<WarmupOptions> options,
     ILogger<WarmupService> logger) : BackgroundService
 {
@@ -87,7 +101,11 @@ public sealed partial class WarmupService(
             var activated = await Step("outlet activations", () => ActivateOutlets(settings.MaxOutletActivations, budget.Token));
             var lookups = await Step("lookups", () => RunLookups(settings.Lookups, budget.Token));
             await Step("order grain", () => TouchOrderGrain());
-            LogWarm(work.ElapsedMilliseconds, waited, connections, activated, index.Current.Count, lookups, budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested);
+            var rehearsed = await Step("order path", () => RehearseOrders(settings.Rehearsals, budget.Token));
+            await Step("gRPC loopback", () => rehearsal.Loopback(settings.LoopbackCalls, budget.Token));
+            await Step("pre-compiled methods", () => Precompile(budget.Token));
+            await Step("JIT settling (ms)", () => JitSettled(settings.JitSettleMax, budget.Token));
+            LogWarm(work.ElapsedMilliseconds, waited, connections, activated, index.Current.Count, lookups, rehearsed, budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -197,6 +215,96 @@ public sealed partial class WarmupService(
         return done;
     }
 
+    /// <summary>
+    /// The order path as far as it goes without creating an order, at outlets spread over the network,
+    /// a few at a time (the first run JIT-compiles; the later ones find the code ready).
+    /// </summary>
+    private async Task<int> RehearseOrders(int count, CancellationToken ct)
+    {
+        var snapshot = index.Current;
+        if (count <= 0 || snapshot.Count == 0)
+        {
+            return 0;
+        }
+
+        var step = Math.Max(1, snapshot.Count / count);
+        var outlets = snapshot.InIdOrder(null).Where((_, i) => i % step == 0).Take(count).ToList();
+        var done = 0;
+        await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (listing, token) =>
+        {
+            var order = await rehearsal.OrderPath(listing, token);
+            await rehearsal.Writes(order, listing.OutletId, Interlocked.Increment(ref done));
+            await rehearsal.TokenValidation();
+        });
+        return done;
+    }
+
+    /// <summary>The order path's code in our assemblies; the rest of the server is compiled when first used.</summary>
+    private static readonly string[] PrecompiledNamespaces =
+    [
+        "RepairNetwork.Grains.Orders", "RepairNetwork.Grains.Outlets", "RepairNetwork.Grains.Dispatch", "RepairNetwork.Grains.ServiceLevels",
+        "RepairNetwork.Grains.Telemetry", "RepairNetwork.Domain.Orders", "RepairNetwork.Domain.Dispatch", "RepairNetwork.Domain.Outlets",
+        "RepairNetwork.Domain.Calendars", "RepairNetwork.Server.Security", "RepairNetwork.Server.Mapping", "RepairNetwork.Server.Errors",
+        "RepairNetwork.Server.Overload", "RepairNetwork.Server.Storage", "OrleansCodeGen.RepairNetwork",
+    ];
+
+    /// <summary>
+    /// Compiles the order path's methods (non-generic ones) ahead of the first calls. The rehearsals
+    /// above cannot reach a booking without making one, so this is what keeps the first orders from
+    /// compiling it while hundreds more queue. The server's code is compiled optimised on first use
+    /// (TieredCompilationQuickJit is off, see the project file), so this is the code the calls then run.
+    /// </summary>
+    private static Task<int> Precompile(CancellationToken ct)
+    {
+        var assemblies = new[] { typeof(RepairOrderGrain).Assembly, typeof(JobRequirement).Assembly, typeof(WarmupService).Assembly };
+        var methods = assemblies
+            .SelectMany(a => a.GetTypes())
+            .Where(t => !t.ContainsGenericParameters && t.Namespace is { } ns && PrecompiledNamespaces.Any(p => ns.StartsWith(p, StringComparison.Ordinal)))
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .Cast<System.Reflection.MethodBase>()
+                .Concat(t.GetConstructors(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)))
+            .Where(m => !m.IsAbstract && !m.ContainsGenericParameters && m.GetMethodBody() is not null)
+            .ToList();
+        var compiled = 0;
+        Parallel.ForEach(methods, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, method =>
+        {
+            try
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                Interlocked.Increment(ref compiled);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or TypeLoadException or BadImageFormatException)
+            {
+                // Some methods cannot be prepared on their own (e.g. ones over ref structs); they compile on first use.
+            }
+        });
+        return Task.FromResult(compiled);
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="max"/>) until the runtime has all but stopped compiling: the code
+    /// warm-up made hot is recompiled optimised on a background thread, which would otherwise take
+    /// CPU from the first calls. Returns the milliseconds waited.
+    /// </summary>
+    private static async Task<int> JitSettled(TimeSpan max, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (watch.Elapsed < max)
+        {
+            await Task.Delay(200, ct);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now - compiled < 5)
+            {
+                break;
+            }
+
+            compiled = now;
+        }
+
+        return (int)watch.ElapsedMilliseconds;
+    }
+
     /// <summary>An order grain's activation and storage read (an id no order has): nothing is written.</summary>
     private async Task<int> TouchOrderGrain()
     {
@@ -224,6 +332,6 @@ public sealed partial class WarmupService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up {Step} failed after {Milliseconds} ms ({Error}: {Reason}); going on")]
     private partial void LogStepFailed(string step, long milliseconds, string error, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished in {Milliseconds} ms (after {WaitedMilliseconds} ms for the index): {Connections} connections, {Activated} of {Outlets} outlets activated, {Lookups} lookups, budget ran out: {OutOfBudget}; reporting SERVING")]
-    private partial void LogWarm(long milliseconds, long waitedMilliseconds, int connections, int activated, int outlets, int lookups, bool outOfBudget);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished in {Milliseconds} ms (after {WaitedMilliseconds} ms for the index): {Connections} connections, {Activated} of {Outlets} outlets activated, {Lookups} lookups, {Rehearsed} order paths rehearsed, budget ran out: {OutOfBudget}; reporting SERVING")]
+    private partial void LogWarm(long milliseconds, long waitedMilliseconds, int connections, int activated, int outlets, int lookups, int rehearsed, bool outOfBudget);
 }

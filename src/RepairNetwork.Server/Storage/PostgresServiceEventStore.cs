@@ -174,7 +174,28 @@ public sealed partial class PostgresServiceEventStore : IServiceEventStore, IAsy
         }
     }
 
+    /// <summary>
+    /// The batch insert of <paramref name="sample"/>, run inside a transaction that is rolled back:
+    /// warm-up runs the statement (and Npgsql's parameter handling) once, and no event is stored.
+    /// </summary>
+    public async Task RehearseAppend(ServiceEvent sample)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        AddInsertParameters(command, [new PendingAppend(sample, new TaskCompletionSource())]);
+        await command.ExecuteNonQueryAsync();
+        await transaction.RollbackAsync();
+    }
+
     private async Task Insert(List<PendingAppend> batch)
+    {
+        await using var command = _dataSource.CreateCommand(InsertSql);
+        AddInsertParameters(command, batch);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static void AddInsertParameters(NpgsqlCommand command, List<PendingAppend> batch)
     {
         var count = batch.Count;
         var (orderIds, revisions, actions, ats, ticks, outletIds, regions, details) =
@@ -191,7 +212,6 @@ public sealed partial class PostgresServiceEventStore : IServiceEventStore, IAsy
             details[i] = e.Detail;
         }
 
-        await using var command = _dataSource.CreateCommand(InsertSql);
         command.Parameters.Add(new NpgsqlParameter<string[]>("order_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = orderIds });
         command.Parameters.Add(new NpgsqlParameter<int[]>("order_revisions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = revisions });
         command.Parameters.Add(new NpgsqlParameter<short[]>("actions", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = actions });
@@ -200,7 +220,6 @@ public sealed partial class PostgresServiceEventStore : IServiceEventStore, IAsy
         command.Parameters.Add(new NpgsqlParameter<string[]>("outlet_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = outletIds });
         command.Parameters.Add(new NpgsqlParameter<string[]>("regions", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = regions });
         command.Parameters.Add(new NpgsqlParameter<string[]>("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = details });
-        await command.ExecuteNonQueryAsync();
     }
 
     private static void AddTime(NpgsqlCommand command, string name, DateTimeOffset at)

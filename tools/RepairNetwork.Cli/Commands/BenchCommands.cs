@@ -395,12 +395,20 @@ internal static class BenchCommands
             }
         });
         var mode = Names.Choice("--mode", "Service mode of the orders", Names.ServiceModes, defaultValue: "carry-in");
+        var reportEvery = new Option<int>("--report-every") { Description = "Seconds per progress line (p50/p99 of the orders finished in it); 1 shows a cold start's first seconds", DefaultValueFactory = _ => 5 };
+        reportEvery.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 3600)
+            {
+                r.AddError("--report-every must be between 1 and 3600 seconds");
+            }
+        });
         var command = new Command(
             "dispatch",
             "Create repair orders at a fixed rate (open loop) at seeded population-weighted points and report sustained orders/s and latency "
             + "(from when each order was due). Every order is real: it is dispatched and stored. Use a token allowed to create orders "
             + "(hq or call_center) and raise its rate limit (e.g. --RateLimit:Roles:hq:PermitsPerSecond=1000000 --RateLimit:Roles:hq:Burst=1000000).");
-        foreach (var option in new Option[] { load.Duration, load.Capability, load.Points, load.Seed, load.Cities, rate, warmUp, maxInFlight, mode })
+        foreach (var option in new Option[] { load.Duration, load.Capability, load.Points, load.Seed, load.Cities, rate, warmUp, maxInFlight, mode, reportEvery })
         {
             command.Options.Add(option);
         }
@@ -424,7 +432,8 @@ internal static class BenchCommands
                 TimeSpan.FromSeconds(r.GetValue(warmUp)),
                 TimeSpan.FromSeconds(r.GetValue(load.Duration)),
                 r.GetValue(maxInFlight),
-                ct);
+                ct,
+                r.GetValue(reportEvery));
             DispatchBench.Print(result);
             return result.Errors > 0 ? 1 : 0;
         }));
