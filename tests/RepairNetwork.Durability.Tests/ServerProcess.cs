@@ -98,6 +98,11 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Logging:LogLevel:RepairNetwork"] = "Information",
             // No load balancer to drain in these tests: stop at once (the drain test sets its own).
             ["Shutdown:DrainDelay"] = "00:00:00",
+            // Warm-up as in production, only smaller: these tests start dozens of servers.
+            ["Warmup:Rehearsals"] = "16",
+            ["Warmup:Lookups"] = "64",
+            ["Warmup:LoopbackCalls"] = "16",
+            ["Warmup:JitSettleMax"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -93,6 +93,8 @@ public class ServerFixture : IAsyncLifetime
             // A test process never stops compiling (other tests run beside it): the wait for background
             // compilation to settle would only add its maximum to every server start.
             ["Warmup:JitSettleMax"] = "00:00:00",
+            ["Warmup:Rehearsals"] = "8",
+            ["Warmup:Lookups"] = "64",
         });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.AddProvider(Logs);

@@ -23,7 +23,7 @@ public sealed class WarmupOptions
     public int MaxOutletActivations { get; set; } = 5000;
 
     /// <summary>Locator lookups run in-process across the network (JIT, tiered compilation, outlet availability checks).</summary>
-    public int Lookups { get; set; } = 64;
+    public int Lookups { get; set; } = 1000;
 
     /// <summary>Connections opened in each PostgreSQL pool, so the first burst does not wait for connects.</summary>
     public int Connections { get; set; } = 8;
@@ -32,13 +32,13 @@ public sealed class WarmupOptions
     /// Order creations rehearsed (<see cref="WriteRehearsal"/>): each a refused create call, the proto
     /// mapping, and canary writes of an order's and an outlet's state and of a reminder, all cleared.
     /// </summary>
-    public int Rehearsals { get; set; } = 48;
+    public int Rehearsals { get; set; } = 300;
 
     /// <summary>gRPC health calls to the server's own gRPC endpoint over HTTP/2 (plain HTTP only).</summary>
-    public int LoopbackCalls { get; set; } = 64;
+    public int LoopbackCalls { get; set; } = 300;
 
     /// <summary>Longest wait for background JIT compilation to settle before reporting SERVING.</summary>
-    public TimeSpan JitSettleMax { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan JitSettleMax { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Diagnosis and tests only: wait this long before warming up, to see NOT_SERVING from outside.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
@@ -249,10 +249,9 @@ public sealed partial class WarmupService(
     ];
 
     /// <summary>
-    /// Compiles the order path's methods (non-generic ones) ahead of the first calls. The rehearsals
-    /// above cannot reach a booking without making one, so this is what keeps the first orders from
-    /// compiling it while hundreds more queue. The server's code is compiled optimised on first use
-    /// (TieredCompilationQuickJit is off, see the project file), so this is the code the calls then run.
+    /// Compiles the order path's methods (non-generic ones) ahead of the first calls, so the first
+    /// orders do not each stop to compile them; the rehearsals above cannot reach a booking without
+    /// making one. Tiering then recompiles the ones that turn out hot.
     /// </summary>
     private static Task<int> Precompile(CancellationToken ct)
     {
