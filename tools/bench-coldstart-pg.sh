@@ -29,8 +29,7 @@ psql_() { su postgres -c "psql -qc '$1'" >/dev/null 2>&1; }
 if [ "$reseed" = template ] && su postgres -c "psql -Atc \"select 1 from pg_database where datname = '${db}_seed'\"" | grep -q 1; then
   psql_ "DROP DATABASE IF EXISTS $db WITH (FORCE)"; psql_ "CREATE DATABASE $db TEMPLATE ${db}_seed OWNER $owner"; reseed=0
 elif [ "$reseed" != 0 ]; then
-  psql_ "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
-  cs="$(RN_PG_DB="$db" tools/dev-postgres.sh)"
+  psql_ "DROP DATABASE IF EXISTS $db WITH (FORCE)"; psql_ "CREATE DATABASE $db OWNER $owner"
 fi
 key="$(openssl rand -base64 32)"               # this run's key: the development key is refused outside Development
 log="${RN_BENCH_LOG:-$(mktemp)}"

@@ -68,8 +68,8 @@ public sealed partial class WarmupRehearsalTests
             await Scalar("select count(*) from orleans_grain_state where state_name = 'repair-order'"),
             await Scalar("select count(*) from service_events"),
             await Scalar("select count(*) from orleans_reminder"),
-            await Scalar($"select count(*) from orleans_grain_state where state_name = 'warmup-canary' or grain_id_extension like '{WriteRehearsal.CanaryOutletKey(0)[..^1]}%'"),
-            await Scalar($"select count(payload) from orleans_grain_state where state_name = 'warmup-canary' or grain_id_extension like '{WriteRehearsal.CanaryOutletKey(0)[..^1]}%'"));
+            await Scalar($"select count(*) from orleans_grain_state where state_name = 'warmup-canary' or grain_id_extension like '{WriteRehearsal.CanaryOutletKeyPrefix}%'"),
+            await Scalar($"select count(payload) from orleans_grain_state where state_name = 'warmup-canary' or grain_id_extension like '{WriteRehearsal.CanaryOutletKeyPrefix}%'"));
     }
 
     [GeneratedRegex(@"Warm-up finished .*?(\d+) order paths rehearsed")]

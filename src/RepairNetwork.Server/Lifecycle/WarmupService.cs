@@ -104,7 +104,7 @@ public sealed partial class WarmupService(
             var rehearsed = await Step("order path", () => RehearseOrders(settings.Rehearsals, budget.Token));
             await Step("gRPC loopback", () => rehearsal.Loopback(settings.LoopbackCalls, budget.Token));
             await Step("pre-compiled methods", () => Precompile(budget.Token));
-            await Step("JIT settling (ms)", () => JitSettled(settings.JitSettleMax, budget.Token));
+            await Step("JIT settling (methods compiled)", () => JitSettled(settings.JitSettleMax, budget.Token));
             LogWarm(work.ElapsedMilliseconds, waited, connections, activated, index.Current.Count, lookups, rehearsed, budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -194,11 +194,7 @@ public sealed partial class WarmupService(
             return 0;
         }
 
-        var step = Math.Max(1, snapshot.Count / count);
-        var jobs = snapshot.InIdOrder(null)
-            .Where((_, i) => i % step == 0)
-            .Where(listing => !listing.Profile.Capabilities.IsDefaultOrEmpty)
-            .Take(count)
+        var jobs = SpreadOverNetwork(snapshot, count, listing => !listing.Profile.Capabilities.IsDefaultOrEmpty)
             .Select(listing => new JobRequirement { Capability = listing.Profile.Capabilities[0], Mode = ServiceMode.CarryIn, CustomerLocation = listing.Profile.Location })
             .ToList();
         var done = 0;
@@ -215,6 +211,13 @@ public sealed partial class WarmupService(
         return done;
     }
 
+    /// <summary>Up to <paramref name="count"/> outlets that pass <paramref name="where"/>, taken at even steps through the index.</summary>
+    private static List<OutletListing> SpreadOverNetwork(OutletSpatialIndex snapshot, int count, Func<OutletListing, bool> where)
+    {
+        var step = Math.Max(1, snapshot.Count / count);
+        return [.. snapshot.InIdOrder(null).Where((_, i) => i % step == 0).Where(where).Take(count)];
+    }
+
     /// <summary>
     /// The order path as far as it goes without creating an order, at outlets spread over the network,
     /// a few at a time (the first run JIT-compiles; the later ones find the code ready).
@@ -227,8 +230,7 @@ public sealed partial class WarmupService(
             return 0;
         }
 
-        var step = Math.Max(1, snapshot.Count / count);
-        var outlets = snapshot.InIdOrder(null).Where((_, i) => i % step == 0).Take(count).ToList();
+        var outlets = SpreadOverNetwork(snapshot, count, _ => true);
         var done = 0;
         await Parallel.ForEachAsync(outlets, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (listing, token) =>
         {
@@ -283,25 +285,26 @@ public sealed partial class WarmupService(
     /// <summary>
     /// Waits (at most <paramref name="max"/>) until the runtime has all but stopped compiling: the code
     /// warm-up made hot is recompiled optimised on a background thread, which would otherwise take
-    /// CPU from the first calls. Returns the milliseconds waited.
+    /// CPU from the first calls. Returns the methods compiled while waiting.
     /// </summary>
     private static async Task<int> JitSettled(TimeSpan max, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var start = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var compiled = start;
         while (watch.Elapsed < max)
         {
             await Task.Delay(200, ct);
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now - compiled < 5)
+            var settled = now - compiled < 5;
+            compiled = now;
+            if (settled)
             {
                 break;
             }
-
-            compiled = now;
         }
 
-        return (int)watch.ElapsedMilliseconds;
+        return (int)(compiled - start);
     }
 
     /// <summary>An order grain's activation and storage read (an id no order has): nothing is written.</summary>

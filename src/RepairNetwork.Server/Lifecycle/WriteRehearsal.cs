@@ -33,8 +33,11 @@ public sealed class WriteRehearsal(IServiceProvider services, IGrainFactory grai
     /// <summary>Grain type of the canary rows: never a real grain, so no activation ever reads them.</summary>
     public const string CanaryGrainType = "warmup-canary";
 
+    /// <summary>Start of the outlet-state canaries' keys: '~' and '/' are in no valid outlet id.</summary>
+    public const string CanaryOutletKeyPrefix = "~warm-up/";
+
     /// <summary>The key of outlet-state canary <paramref name="n"/>: never a valid outlet id.</summary>
-    public static string CanaryOutletKey(int n) => $"~warm-up/{n}";
+    public static string CanaryOutletKey(int n) => CanaryOutletKeyPrefix + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A SKU no catalog has: the create call is refused before anything is stored.</summary>
     public const string NotAPart = "WARMUP-NOT-A-PART";
@@ -60,20 +63,18 @@ public sealed class WriteRehearsal(IServiceProvider services, IGrainFactory grai
         };
         var request = RepairOrderMapping.ToDomain(Api.CreateRepairOrderRequest.Parser.ParseFrom(proto.ToByteArray()));
         var orderId = RepairRequests.OrderIdFor(request.RequestId);
-        if (await InCatalog(NotAPart))
+        // Someone who listed this SKU could have the create succeed: then the call is not rehearsed.
+        if (!await InCatalog(NotAPart))
         {
-            // Someone listed this SKU: the create could succeed, so it is not rehearsed.
-            return RepairOrder.Receive(orderId, request with { RequiredParts = [] }, clock.GetUtcNow());
-        }
-
-        try
-        {
-            await grains.GetGrain<IRepairOrderGrain>(orderId).Create(request, Actor.Platform, cancellationToken: ct);
-            throw new InvalidOperationException($"the rehearsal order {orderId} was accepted; it must be refused for its part {NotAPart}");
-        }
-        catch (DomainException ex) when (ex.Kind == DomainErrorKind.InvalidArgument)
-        {
-            // Expected: refused for the part, before anything is stored.
+            try
+            {
+                await grains.GetGrain<IRepairOrderGrain>(orderId).Create(request, Actor.Platform, cancellationToken: ct);
+                throw new InvalidOperationException($"the rehearsal order {orderId} was accepted; it must be refused for its part {NotAPart}");
+            }
+            catch (DomainException ex) when (ex.Kind == DomainErrorKind.InvalidArgument)
+            {
+                // Expected: refused for the part, before anything is stored.
+            }
         }
 
         var order = RepairOrder.Receive(orderId, request with { RequiredParts = [] }, clock.GetUtcNow());
