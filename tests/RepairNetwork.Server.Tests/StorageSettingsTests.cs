@@ -46,4 +46,19 @@ public sealed class StorageSettingsTests
         Assert.Equal(24, new NpgsqlConnectionStringBuilder(StorageSettings.WithBoundedPool("Host=db;Maximum Pool Size=24")).MaxPoolSize);
         Assert.Equal(8, new NpgsqlConnectionStringBuilder(StorageSettings.WithBoundedPool("Host=db;maximum pool size=8")).MaxPoolSize);
     }
+
+    [Fact]
+    public void Pooled_connections_are_not_reset_between_uses_unless_the_connection_string_asks_for_it()
+    {
+        // The reset was seven statements ahead of nearly every grain read and write.
+        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = "postgres",
+            ["ConnectionStrings:RepairNetwork"] = "Host=db;Database=rn;Username=u;Password=p",
+        }).Build());
+        Assert.True(new NpgsqlConnectionStringBuilder(settings.ConnectionString).NoResetOnClose);
+
+        Assert.False(new NpgsqlConnectionStringBuilder(StorageSettings.WithoutResetOnClose("Host=db;No Reset On Close=false")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(StorageSettings.WithoutResetOnClose("Host=db;noresetonclose=false")).NoResetOnClose);
+    }
 }

@@ -31,7 +31,9 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
 
     public async Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: the session-level lock below must end with this session, never ride into a pool
+        // whose connections are handed out without a reset (StorageSettings.WithoutResetOnClose).
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
 
         // One migrating session at a time, from before the bookkeeping table exists: concurrent
@@ -140,7 +142,9 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
     /// </summary>
     public async Task EnsureCurrentAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: the session-level lock below must end with this session, never ride into a pool
+        // whose connections are handed out without a reset (StorageSettings.WithoutResetOnClose).
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var applied = new HashSet<int>();
         await using (var read = new NpgsqlCommand("SELECT version FROM repairnetwork_schema_migrations", connection))
