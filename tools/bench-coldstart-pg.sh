@@ -8,7 +8,8 @@
 #      RN_SERVER_ARGS (extra server arguments, e.g. --Warmup:Budget=00:00:00 to report SERVING with no warm-up),
 #      RN_BENCH_RESEED (1: seed afresh, the default; template: start from a copy of the last seeded database,
 #      without the orders and reminders of the runs since; 0: reuse the database as the last run left it), RN_BENCH_LOG (keep the server log in this file),
-#      RN_BENCH_REPORT_EVERY (seconds per progress line, 5)
+#      RN_BENCH_REPORT_EVERY (seconds per progress line, 5), RN_SERVER_ENV (environment for the server process only,
+#      e.g. "DOTNET_TC_CallCountThreshold=30" to compare a runtime setting side by side; the client keeps its own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,7 @@ server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "${RN_BENCH_LOG:-}" ] || rm -f "$log"' EXIT
 
 start_server() { # extra args...
-  (cd "$server_dir" && exec dotnet RepairNetwork.Server.dll \
+  (cd "$server_dir" && exec env ${RN_SERVER_ENV:-} dotnet RepairNetwork.Server.dll \
     --Storage:Mode=postgres "--ConnectionStrings:RepairNetwork=$cs" \
     --Auth:SigningKeys:0:KeyId=bench "--Auth:SigningKeys:0:Secret=$key" \
     --Kestrel:Endpoints:Grpc:Url=http://localhost:$port \

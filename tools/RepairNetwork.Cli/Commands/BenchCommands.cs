@@ -416,7 +416,7 @@ internal static class BenchCommands
         command.SetAction(CliApp.Guard(async (r, ct) =>
         {
             var points = load.PointsFor(r);
-            var client = new RepairOrderService.RepairOrderServiceClient(app.Channel(r));
+            var invoker = app.Channel(r).CreateCallInvoker();
             var capability = r.GetValue(load.Capability) ?? "phone.screen";
             var serviceMode = ServiceMode(r, mode);
             Tables.Line(string.Create(
@@ -424,7 +424,7 @@ internal static class BenchCommands
                 $"CreateRepairOrder against {Server(app, r)}: {r.GetValue(rate):N0} orders/s for {r.GetValue(load.Duration)} s after {r.GetValue(warmUp)} s warm-up, capability {capability}, {Names.Of(serviceMode)}, at most {r.GetValue(maxInFlight):N0} in flight"));
             Tables.Line($"points: {points.Description}");
             var result = await DispatchBench.Run(
-                client,
+                invoker,
                 points,
                 capability,
                 serviceMode,
