@@ -110,21 +110,8 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
     /// behind to reset: no SET, LISTEN, temporary table or cursor outlives its command, and the one
     /// session lock (schema migration) is taken on a connection of its own that is never pooled.
     /// </summary>
-    public static string? WithoutResetOnClose(string? connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return connectionString;
-        }
-
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("No Reset On Close") || given.ContainsKey("NoResetOnClose"))
-        {
-            return connectionString;
-        }
-
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
-    }
+    public static string? WithoutResetOnClose(string? connectionString) =>
+        Unless(connectionString, ["No Reset On Close", "NoResetOnClose"], builder => builder.NoResetOnClose = true);
 
     /// <summary>Connect timeout (seconds) unless the connection string sets one; Npgsql's default is 15.</summary>
     public const int DefaultConnectTimeoutSeconds = 2;
@@ -134,24 +121,8 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
     /// connection opens in milliseconds; with Npgsql's 15 s default, every grain read or write during a
     /// database outage waits that long on a connection that will not come, and the waiting calls pile up.
     /// </summary>
-    public static string? WithShortConnectTimeout(string? connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return connectionString;
-        }
-
-        // The plain builder knows only what the string says (Npgsql's knows every keyword it supports).
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Timeout") || given.ContainsKey("Connect Timeout") || given.ContainsKey("Connection Timeout"))
-        {
-            return connectionString;
-        }
-
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        builder.Timeout = DefaultConnectTimeoutSeconds;
-        return builder.ConnectionString;
-    }
+    public static string? WithShortConnectTimeout(string? connectionString) =>
+        Unless(connectionString, ["Timeout", "Connect Timeout", "Connection Timeout"], builder => builder.Timeout = DefaultConnectTimeoutSeconds);
 
     /// <summary>Connections per pool unless the connection string sets "Maximum Pool Size"; Npgsql's default is 100.</summary>
     public const int DefaultMaxPoolSize = 40;
@@ -162,7 +133,15 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
     /// such as the demo load asks PostgreSQL for more connections than its default max_connections
     /// (100) and gets "remaining connection slots are reserved". Two pools of 40 stay under it.
     /// </summary>
-    public static string? WithBoundedPool(string? connectionString)
+    public static string? WithBoundedPool(string? connectionString) =>
+        Unless(connectionString, ["Maximum Pool Size", "MaxPoolSize"], builder => builder.MaxPoolSize = DefaultMaxPoolSize);
+
+    /// <summary>
+    /// The connection string with <paramref name="set"/> applied, unless it names one of
+    /// <paramref name="keywords"/> itself: what an operator wrote always wins over our default. The plain
+    /// builder is asked, because it knows only what the string says (Npgsql's knows every keyword it supports).
+    /// </summary>
+    private static string? Unless(string? connectionString, string[] keywords, Action<Npgsql.NpgsqlConnectionStringBuilder> set)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -170,12 +149,13 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
         }
 
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Maximum Pool Size") || given.ContainsKey("MaxPoolSize"))
+        if (keywords.Any(given.ContainsKey))
         {
             return connectionString;
         }
 
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        set(builder);
         return builder.ConnectionString;
     }
 }
