@@ -40,6 +40,8 @@ server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "${RN_BENCH_LOG:-}" ] || rm -f "$log"' EXIT
 
 start_server() { # extra args...
+  # RN_SERVER_ENV is split into NAME=value words on purpose (values cannot contain spaces).
+  # shellcheck disable=SC2086
   (cd "$server_dir" && exec env ${RN_SERVER_ENV:-} dotnet RepairNetwork.Server.dll \
     --Storage:Mode=postgres "--ConnectionStrings:RepairNetwork=$cs" \
     --Auth:SigningKeys:0:KeyId=bench "--Auth:SigningKeys:0:Secret=$key" \
@@ -81,7 +83,8 @@ echo "SERVING after ${ready_after} s"
 grep -o "Warm-up finished[^\"]*" "$log" | head -1 || true
 export REPAIRNETWORK_TOKEN="$("$rn" token --role hq --key "$key" --key-id bench)"
 if [ -n "${RN_BENCH_PRELOAD:-}" ]; then
-  read -r pre_rate pre_seconds <<<"$RN_BENCH_PRELOAD"
+  read -r pre_rate pre_seconds _ <<<"$RN_BENCH_PRELOAD"
+  [[ "$pre_rate" =~ ^[0-9]+$ && "${pre_seconds:-}" =~ ^[0-9]+$ ]] || { echo "RN_BENCH_PRELOAD must be \"RATE SECONDS\", e.g. \"100 20\"" >&2; exit 1; }
   echo "== pre-load (not a cold start): $pre_rate real orders/s for $pre_seconds s"
   "$rn" --server "http://localhost:$port" bench dispatch --cities "$cities" --seed 7 --rate "$pre_rate" --duration "$pre_seconds" --warm-up 0 \
     --max-in-flight 4000 | grep -E "latency p99|errors" || true

@@ -13,14 +13,21 @@ rate="${1:-400}"
 warm="${2:-25}"
 window="${3:-35}"
 db="${RN_BENCH_DB:-rn_bench_coldstart}"
-log="$(mktemp)"
+port="${RN_BENCH_PORT:-5191}"
 out="$(mktemp)"
-trap 'rm -f "$log" "$out"' EXIT
+bench=""
+trap '[ -n "$bench" ] && kill $bench 2>/dev/null; rm -f "$out"' EXIT
 
-RN_BENCH_LOG="$log" tools/bench-coldstart-pg.sh "$rate" $((warm + window + 10)) >"$out" 2>&1 &
+tools/bench-coldstart-pg.sh "$rate" $((warm + window + 10)) >"$out" 2>&1 &
 bench=$!
-for _ in $(seq 1 1800); do grep -q "Warm-up finished" "$log" 2>/dev/null && break; kill -0 $bench 2>/dev/null || { cat "$out" >&2; exit 1; }; sleep 0.1; done
-server="$(pgrep -f "RepairNetwork.Server.dll" | head -1)"
+# "SERVING after" is printed for the measured server only (not for the one that seeds the database).
+for _ in $(seq 1 6000); do
+  grep -q "^SERVING after" "$out" && break
+  kill -0 $bench 2>/dev/null || { cat "$out" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q "^SERVING after" "$out" || { echo "the server did not report SERVING within 10 minutes" >&2; cat "$out" >&2; exit 1; }
+server="$(pgrep -nf "RepairNetwork.Server.dll.*localhost:$port")"
 sleep "$warm"
 
 sql() { su postgres -c "psql -d $db -Atc \"$1\""; }
@@ -34,9 +41,11 @@ read -r s0 p0 o0 x0 t0 <<<"$(snapshot)"
 sleep "$window"
 read -r s1 p1 o1 x1 t1 <<<"$(snapshot)"
 wait $bench || true
+bench=""
 
 hz="$(getconf CLK_TCK)"
 orders=$((o1 - o0))
+[ "$orders" -gt 0 ] || { echo "no orders were stored in the window" >&2; cat "$out" >&2; exit 1; }
 awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v o="$orders" -v x=$((x1 - x0)) -v t="$(echo "$t1 - $t0" | bc)" -v hz="$hz" 'BEGIN {
   printf "orders stored %d in %.1f s (%.0f/s)\n", o, t, o / t
   printf "server     %.2f CPU-ms per order (%.0f%% of a core)\n", 1000 * s / hz / o, 100 * s / hz / t

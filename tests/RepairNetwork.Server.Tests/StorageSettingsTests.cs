@@ -17,6 +17,7 @@ public sealed class StorageSettingsTests
         Assert.Equal(5, chosen.MaxAutoPrepare);
         var disabled = new NpgsqlConnectionStringBuilder(StorageSettings.WithStatementPreparation("Host=db;Max Auto Prepare=0"));
         Assert.Equal(0, disabled.MaxAutoPrepare);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(StorageSettings.WithStatementPreparation("Host=db;MaxAutoPrepare=0")).MaxAutoPrepare);
     }
 
     [Fact]

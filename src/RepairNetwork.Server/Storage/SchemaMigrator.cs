@@ -32,7 +32,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
     public async Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default)
     {
         // Unpooled: the session-level lock below must end with this session, never ride into a pool
-        // whose connections are handed out without a reset (StorageSettings.WithoutResetOnClose).
+        // whose connections may be handed out without a reset (StorageSettings.WithoutResetOnClose).
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
 
@@ -142,9 +142,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
     /// </summary>
     public async Task EnsureCurrentAsync(CancellationToken cancellationToken = default)
     {
-        // Unpooled: the session-level lock below must end with this session, never ride into a pool
-        // whose connections are handed out without a reset (StorageSettings.WithoutResetOnClose).
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         var applied = new HashSet<int>();
         await using (var read = new NpgsqlCommand("SELECT version FROM repairnetwork_schema_migrations", connection))

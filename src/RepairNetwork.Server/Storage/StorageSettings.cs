@@ -84,23 +84,12 @@ public sealed record StorageSettings(StorageMode Mode, string? ConnectionString,
     /// grain read and write repeats a handful of SQL texts; prepared once per connection, PostgreSQL
     /// skips parsing and planning them on each call, which is a large part of a write's database CPU.
     /// </summary>
-    public static string? WithStatementPreparation(string? connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(connectionString))
+    public static string? WithStatementPreparation(string? connectionString) =>
+        Unless(connectionString, ["Max Auto Prepare", "MaxAutoPrepare"], builder =>
         {
-            return connectionString;
-        }
-
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare > 0 || connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-        {
-            return connectionString;
-        }
-
-        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
-        builder.AutoPrepareMinUsages = 2;
-        return builder.ConnectionString;
-    }
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        });
 
     /// <summary>
     /// Skips Npgsql's session reset when a connection goes back to the pool, unless the connection
