@@ -8,7 +8,7 @@
 #      RN_SERVER_ARGS (extra server arguments, e.g. --Warmup:Budget=00:00:00 to report SERVING with no warm-up),
 #      RN_BENCH_RESEED (1: seed afresh, the default; template: start from a copy of the last seeded database,
 #      without the orders and reminders of the runs since; 0: reuse the database as the last run left it), RN_BENCH_LOG (keep the server log in this file),
-#      RN_BENCH_REPORT_EVERY (seconds per progress line, 5), RN_SERVER_ENV (environment for the server process only,
+#      RN_BENCH_REPORT_EVERY (seconds per progress line, 5), RN_SERVER_ENV (environment for the measured server process only,
 #      e.g. "DOTNET_TC_CallCountThreshold=30" to compare a runtime setting side by side; the client keeps its own),
 #      RN_BENCH_PRELOAD ("RATE SECONDS": real orders sent after SERVING and before the measured run, at other points;
 #      no longer a cold start: it shows what running the booking path before SERVING would give)
@@ -24,6 +24,10 @@ server_dir="${RN_SERVER_DIR:-src/RepairNetwork.Server/bin/Release/net10.0}"
 rn="tools/RepairNetwork.Cli/bin/Release/net10.0/rn"
 cities="$(pwd)/tools/demo-data/cities-cn.csv"
 [ -x "$rn" ] && [ -f "$server_dir/RepairNetwork.Server.dll" ] || { echo "build first: dotnet build -c Release" >&2; exit 1; }
+if [ -n "${RN_BENCH_PRELOAD:-}" ]; then
+  read -r pre_rate pre_seconds _ <<<"$RN_BENCH_PRELOAD"
+  [[ "$pre_rate" =~ ^[0-9]+$ && "${pre_seconds:-}" =~ ^[0-9]+$ ]] || { echo "RN_BENCH_PRELOAD must be \"RATE SECONDS\", e.g. \"100 20\"" >&2; exit 1; }
+fi
 
 cs="$(RN_PG_DB="$db" tools/dev-postgres.sh)"   # the server's own pool defaults, as the README runs it
 owner="$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$cs")"
@@ -37,12 +41,13 @@ fi
 key="$(openssl rand -base64 32)"               # this run's key: the development key is refused outside Development
 log="${RN_BENCH_LOG:-$(mktemp)}"
 server=""
+server_env=""                                  # RN_SERVER_ENV, for the measured server only (not the one that seeds)
 trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "${RN_BENCH_LOG:-}" ] || rm -f "$log"' EXIT
 
 start_server() { # extra args...
-  # RN_SERVER_ENV is split into NAME=value words on purpose (values cannot contain spaces).
+  # server_env is split into NAME=value words on purpose (values cannot contain spaces).
   # shellcheck disable=SC2086
-  (cd "$server_dir" && exec env ${RN_SERVER_ENV:-} dotnet RepairNetwork.Server.dll \
+  (cd "$server_dir" && exec env $server_env dotnet RepairNetwork.Server.dll \
     --Storage:Mode=postgres "--ConnectionStrings:RepairNetwork=$cs" \
     --Auth:SigningKeys:0:KeyId=bench "--Auth:SigningKeys:0:Secret=$key" \
     --Kestrel:Endpoints:Grpc:Url=http://localhost:$port \
@@ -76,6 +81,7 @@ su postgres -c "psql -q -d $db -c 'VACUUM ANALYZE'" >/dev/null 2>&1 || true
 psql_ "CHECKPOINT" || true
 
 echo "== cold start: a fresh server process${RN_SERVER_ARGS:+ with $RN_SERVER_ARGS} (load average $(cut -d' ' -f1 /proc/loadavg))"
+server_env="${RN_SERVER_ENV:-}"
 # shellcheck disable=SC2086
 start_server ${RN_SERVER_ARGS:-}
 ready_after="$(wait_ready 180)"
@@ -83,8 +89,6 @@ echo "SERVING after ${ready_after} s"
 grep -o "Warm-up finished[^\"]*" "$log" | head -1 || true
 export REPAIRNETWORK_TOKEN="$("$rn" token --role hq --key "$key" --key-id bench)"
 if [ -n "${RN_BENCH_PRELOAD:-}" ]; then
-  read -r pre_rate pre_seconds _ <<<"$RN_BENCH_PRELOAD"
-  [[ "$pre_rate" =~ ^[0-9]+$ && "${pre_seconds:-}" =~ ^[0-9]+$ ]] || { echo "RN_BENCH_PRELOAD must be \"RATE SECONDS\", e.g. \"100 20\"" >&2; exit 1; }
   echo "== pre-load (not a cold start): $pre_rate real orders/s for $pre_seconds s"
   "$rn" --server "http://localhost:$port" bench dispatch --cities "$cities" --seed 7 --rate "$pre_rate" --duration "$pre_seconds" --warm-up 0 \
     --max-in-flight 4000 | grep -E "latency p99|errors" || true
