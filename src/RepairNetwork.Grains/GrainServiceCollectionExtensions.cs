@@ -19,6 +19,8 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddRepairNetworkSiloServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.RepairNetworkMetrics>();
         services.AddSingleton<IOutletIndex, OutletIndex>();
         services.AddSingleton<Calendars.IHolidayCalendarCache, Calendars.HolidayCalendarCache>();
         services.AddSingleton<Catalog.CapabilityCatalogCache>();

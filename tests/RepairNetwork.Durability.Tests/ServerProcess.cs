@@ -103,6 +103,9 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Warmup:Lookups"] = "64",
             ["Warmup:LoopbackCalls"] = "16",
             ["Warmup:JitSettleMax"] = "00:00:00",
+            ["Warmup:BookingRehearsals"] = "40",
+            ["Warmup:BookingRehearsalOutlets"] = "8",
+            ["Warmup:RehearsalRounds"] = "2",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

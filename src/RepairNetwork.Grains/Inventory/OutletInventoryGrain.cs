@@ -219,7 +219,8 @@ public sealed class OutletInventoryState
 
 public sealed class OutletInventoryGrain(
     [PersistentState("outlet-inventory", StorageNames.Repair)] IPersistentState<OutletInventoryState> state,
-    TimeProvider clock) : Grain, IOutletInventoryGrain
+    TimeProvider clock,
+    Telemetry.RepairNetworkMetrics metrics) : Grain, IOutletInventoryGrain
 {
     public Task<InventorySnapshot> Get(ImmutableArray<string> skus)
     {
@@ -502,7 +503,7 @@ public sealed class OutletInventoryGrain(
         }
 
         _ = kind == StockAlertKind.LowStock ? state.State.FlaggedLow.Add(level.Sku) : state.State.FlaggedLow.Remove(level.Sku);
-        Telemetry.RepairNetworkMetrics.StockAlert(kind);
+        metrics.StockAlert(kind);
         state.State.LastAlertSequence++;
         state.State.Alerts.Add(new StockAlert
         {

@@ -34,7 +34,7 @@ public sealed record PartSearchResult(ImmutableArray<PartAtOutlet> Outlets, int 
 /// this silo or the outlet's directory shard started) is asked for its live state. Dispatch does not
 /// rely on this: the outlet re-checks every rule when it books.
 /// </summary>
-public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner, IHolidayCalendarCache calendars)
+public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner, IHolidayCalendarCache calendars, Telemetry.RepairNetworkMetrics metrics)
 {
     /// <summary>
     /// A lookup has no order yet, so "can it respond in time" is judged against the brand's standard
@@ -50,7 +50,7 @@ public sealed class OutletLocator(IOutletIndex index, IGrainFactory grains, Time
 
     public async Task<LocatorResult> FindNearest(JobRequirement job, int limit, double maxDistanceKm, bool availableOnly)
     {
-        using var timing = Telemetry.RepairNetworkMetrics.TimeLookup(availableOnly);
+        using var timing = metrics.TimeLookup(availableOnly);
         var snapshot = index.Current;
         var now = clock.GetUtcNow();
         var respond = LookupPromise(now);

@@ -99,7 +99,7 @@ public sealed record DispatchOutcome(Assignment? Assignment, ImmutableArray<Pass
 /// sources) can send them to, with the parts held at the sibling and the transfer requested here.
 /// This class gathers inputs (stock, bookings) and books; it decides nothing itself.
 /// </summary>
-public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner, IHolidayCalendarCache calendars)
+public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimeProvider clock, DispatchPlanner planner, IHolidayCalendarCache calendars, Telemetry.RepairNetworkMetrics metrics)
 {
     /// <summary>The transfer a dispatch requests for the order's <paramref name="attempt"/>-th offer (1 = first).</summary>
     public static string TransferIdFor(string orderId, int attempt) => TransferRequest.DispatchTransferId(orderId, attempt);
@@ -132,7 +132,7 @@ public sealed class Dispatcher(IOutletIndex index, IGrainFactory grains, TimePro
                 : new DispatchOutcome(null, [], DispatchExplanation.AppointmentRefused(appointmentOutletId));
         }
 
-        using var timing = Telemetry.RepairNetworkMetrics.TimeDispatch();
+        using var timing = metrics.TimeDispatch();
         var policy = planner.Policy;
         var maxKm = planner.Reach(job.Mode);
         var passedOver = ImmutableArray.CreateBuilder<PassedOverOutlet>();

@@ -128,7 +128,8 @@ public sealed class RepairOrderGrain(
     TimeProvider clock,
     IOptions<DispatchOptions> options,
     IServiceEventStore serviceEvents,
-    Appointments.JobTemplatesCache templates) : Grain, IRepairOrderGrain, IRemindable
+    Appointments.JobTemplatesCache templates,
+    RepairNetworkMetrics metrics) : Grain, IRepairOrderGrain, IRemindable
 {
     public const string RetryDispatchReminder = "retry-dispatch";
     public const string ServiceLevelReminder = "sla";
@@ -662,7 +663,7 @@ public sealed class RepairOrderGrain(
     /// <summary>The effects of one audit entry; each is idempotent, so replaying it is harmless.</summary>
     private async Task CarryOut(RepairOrder order, AuditEntry entry)
     {
-        OrderTelemetry.Record(Log, entry, order);
+        OrderTelemetry.Record(Log, metrics, entry, order);
         var outletId = entry.OutletId;
         var outlet = string.IsNullOrEmpty(outletId) ? null : Outlet(outletId);
         switch (entry.Action)

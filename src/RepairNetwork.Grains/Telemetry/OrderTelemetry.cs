@@ -20,11 +20,11 @@ public static partial class OrderTelemetry
         services.GetService<ILoggerFactory>()?.CreateLogger(Category) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <remarks>Telemetry never stands in the way of an order's effects: a failure to log or count is dropped.</remarks>
-    public static void Record(ILogger logger, AuditEntry entry, RepairOrder order)
+    public static void Record(ILogger logger, RepairNetworkMetrics metrics, AuditEntry entry, RepairOrder order)
     {
         try
         {
-            Write(logger, entry, order);
+            Write(logger, metrics, entry, order);
         }
         catch (Exception)
         {
@@ -32,9 +32,9 @@ public static partial class OrderTelemetry
         }
     }
 
-    private static void Write(ILogger logger, AuditEntry entry, RepairOrder order)
+    private static void Write(ILogger logger, RepairNetworkMetrics metrics, AuditEntry entry, RepairOrder order)
     {
-        RepairNetworkMetrics.Record(entry, order);
+        metrics.Record(entry, order);
         switch (entry.Action)
         {
             case OrderAction.Created:

@@ -12,12 +12,33 @@ namespace RepairNetwork.Grains.Telemetry;
 /// Names follow OpenTelemetry's conventions; Prometheus shows dots as underscores and adds
 /// <c>_total</c> to counters and the unit (<c>_seconds</c>) to histograms. Hot paths record one
 /// value per call and allocate nothing (tags are constant strings, at most two).
+/// One per silo, from the host's <see cref="IMeterFactory"/>: a host can keep its silo's counts out of
+/// what the process exports (the warm-up's private rehearsal silo does).
 /// </summary>
-public static class RepairNetworkMetrics
+public sealed class RepairNetworkMetrics
 {
     public const string MeterName = "RepairNetwork";
 
-    private static readonly Meter Meter = new(MeterName, typeof(RepairNetworkMetrics).Assembly.GetName().Version?.ToString());
+    public RepairNetworkMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(new MeterOptions(MeterName) { Version = typeof(RepairNetworkMetrics).Assembly.GetName().Version?.ToString() });
+        OrdersCreated = meter.CreateCounter<long>(
+            "repairnetwork.orders.created", "{order}", "Repair orders stored (each once, however often its create is retried)");
+        OrdersDispatched = meter.CreateCounter<long>(
+            "repairnetwork.orders.dispatched", "{order}", "Offers made to an outlet by dispatch (a first dispatch or a redispatch after a decline, a lapsed offer or a retry)");
+        OrdersUnassigned = meter.CreateCounter<long>(
+            "repairnetwork.orders.unassigned", "{order}", "Orders dispatch left unassigned (no outlet could take them); escalated and retried");
+        OffersLapsed = meter.CreateCounter<long>(
+            "repairnetwork.offers.lapsed", "{offer}", "Offers an outlet let lapse (not accepted within the acceptance window)");
+        DeadlinesMissed = meter.CreateCounter<long>(
+            "repairnetwork.deadlines.missed", "{deadline}", "Service-level deadlines missed, by deadline (response, completion, complaint)");
+        StockAlerts = meter.CreateCounter<long>(
+            "repairnetwork.stock.alerts", "{alert}", "Stock alerts raised, by kind (low: fell to the reorder point; recovered: rose above it)");
+        LookupDuration = meter.CreateHistogram(
+            "repairnetwork.lookup.duration", "s", "Time to answer a nearest-outlet lookup on this silo", tags: null, advice: LatencyBuckets);
+        DispatchDuration = meter.CreateHistogram(
+            "repairnetwork.dispatch.duration", "s", "Time to dispatch one order (rank outlets, check stock, book)", tags: null, advice: LatencyBuckets);
+    }
 
     /// <summary>Latency buckets in seconds, 0.5 ms to 10 s (the SDK's default buckets are meant for milliseconds).</summary>
     private static readonly InstrumentAdvice<double> LatencyBuckets = new()
@@ -25,42 +46,34 @@ public static class RepairNetworkMetrics
         HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     };
 
-    public static readonly Counter<long> OrdersCreated = Meter.CreateCounter<long>(
-        "repairnetwork.orders.created", "{order}", "Repair orders stored (each once, however often its create is retried)");
+    public Counter<long> OrdersCreated { get; }
 
-    public static readonly Counter<long> OrdersDispatched = Meter.CreateCounter<long>(
-        "repairnetwork.orders.dispatched", "{order}", "Offers made to an outlet by dispatch (a first dispatch or a redispatch after a decline, a lapsed offer or a retry)");
+    public Counter<long> OrdersDispatched { get; }
 
-    public static readonly Counter<long> OrdersUnassigned = Meter.CreateCounter<long>(
-        "repairnetwork.orders.unassigned", "{order}", "Orders dispatch left unassigned (no outlet could take them); escalated and retried");
+    public Counter<long> OrdersUnassigned { get; }
 
-    public static readonly Counter<long> OffersLapsed = Meter.CreateCounter<long>(
-        "repairnetwork.offers.lapsed", "{offer}", "Offers an outlet let lapse (not accepted within the acceptance window)");
+    public Counter<long> OffersLapsed { get; }
 
-    public static readonly Counter<long> DeadlinesMissed = Meter.CreateCounter<long>(
-        "repairnetwork.deadlines.missed", "{deadline}", "Service-level deadlines missed, by deadline (response, completion, complaint)");
+    public Counter<long> DeadlinesMissed { get; }
 
-    public static readonly Counter<long> StockAlerts = Meter.CreateCounter<long>(
-        "repairnetwork.stock.alerts", "{alert}", "Stock alerts raised, by kind (low: fell to the reorder point; recovered: rose above it)");
+    public Counter<long> StockAlerts { get; }
 
-    public static readonly Histogram<double> LookupDuration = Meter.CreateHistogram(
-        "repairnetwork.lookup.duration", "s", "Time to answer a nearest-outlet lookup on this silo", tags: null, advice: LatencyBuckets);
+    public Histogram<double> LookupDuration { get; }
 
-    public static readonly Histogram<double> DispatchDuration = Meter.CreateHistogram(
-        "repairnetwork.dispatch.duration", "s", "Time to dispatch one order (rank outlets, check stock, book)", tags: null, advice: LatencyBuckets);
+    public Histogram<double> DispatchDuration { get; }
 
-    /// <summary>Times a nearest-outlet lookup: <c>using var timing = RepairNetworkMetrics.TimeLookup(availableOnly);</c></summary>
-    public static LatencyTimer TimeLookup(bool availableOnly) =>
+    /// <summary>Times a nearest-outlet lookup: <c>using var timing = metrics.TimeLookup(availableOnly);</c></summary>
+    public LatencyTimer TimeLookup(bool availableOnly) =>
         new(LookupDuration, new KeyValuePair<string, object?>("available_only", availableOnly ? BoxedTrue : BoxedFalse));
 
-    /// <summary>Times one dispatch: <c>using var timing = RepairNetworkMetrics.TimeDispatch();</c></summary>
-    public static LatencyTimer TimeDispatch() => new(DispatchDuration, default);
+    /// <summary>Times one dispatch: <c>using var timing = metrics.TimeDispatch();</c></summary>
+    public LatencyTimer TimeDispatch() => new(DispatchDuration, default);
 
-    public static void StockAlert(StockAlertKind kind) =>
+    public void StockAlert(StockAlertKind kind) =>
         StockAlerts.Add(1, new KeyValuePair<string, object?>("kind", kind == StockAlertKind.LowStock ? "low" : "recovered"));
 
     /// <summary>The counters one order's trail entry moves (called once per entry as its effects are carried out).</summary>
-    public static void Record(AuditEntry entry, RepairOrder order)
+    public void Record(AuditEntry entry, RepairOrder order)
     {
         switch (entry.Action)
         {

@@ -25,6 +25,7 @@ public static class ReadinessExtensions
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<DrainOnShutdown>();
         builder.Services.AddSingleton<WriteRehearsal>();
+        builder.Services.AddSingleton<BookingRehearsal>();
         builder.Services.AddHostedService<WarmupService>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name);
         if (builder.Configuration.GetValue("Demo:Enabled", false))

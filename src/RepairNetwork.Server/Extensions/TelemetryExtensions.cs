@@ -25,6 +25,7 @@ namespace RepairNetwork.Server.Extensions;
 /// The probes and /metrics are plain HTTP/1.1; the gRPC endpoint is HTTP/2 only, so they belong on the
 /// Kestrel endpoint named <c>Management</c> (Kestrel:Endpoints:Management, Protocols Http1). When that
 /// endpoint exists they are served there only; without it, on every endpoint.
+/// <c>OpenTelemetry:Enabled=false</c> collects and exports nothing (no /metrics); the probes stay.
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -43,6 +44,11 @@ public static class TelemetryExtensions
         var otlpEndpoint = OtlpEndpoint(config);
         var serviceName = config["OpenTelemetry:ServiceName"] ?? config["OTEL_SERVICE_NAME"] ?? "repairnetwork";
         var instance = $"{Environment.MachineName}:{config.GetValue("Orleans:SiloPort", 11111)}";
+        if (!Enabled(config))
+        {
+            AddManagementEndpoint(builder);
+            return builder;
+        }
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: instance))
@@ -73,6 +79,15 @@ public static class TelemetryExtensions
             builder.UseOrleans(silo => silo.AddActivityPropagation());
         }
 
+        AddManagementEndpoint(builder);
+        return builder;
+    }
+
+    private static bool Enabled(IConfiguration config) => config.GetValue("OpenTelemetry:Enabled", true);
+
+    private static void AddManagementEndpoint(WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
         if (config.GetSection($"Kestrel:Endpoints:{ManagementEndpointName}").Exists())
         {
             // Marks the management endpoint's connections, so the probes and /metrics answer there only.
@@ -83,8 +98,6 @@ public static class TelemetryExtensions
                     return next(connection);
                 })));
         }
-
-        return builder;
     }
 
     /// <summary>Maps /healthz/live, /healthz/ready and /metrics (ahead of authentication: probes carry no token).</summary>
@@ -100,7 +113,11 @@ public static class TelemetryExtensions
             }));
         }
 
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == MetricsPath);
+        if (Enabled(app.Configuration))
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == MetricsPath);
+        }
+
         app.MapHealthChecks(LivePath, new HealthCheckOptions
         {
             // Alive is only "the process answers HTTP": a load balancer must not restart a silo whose database is away.

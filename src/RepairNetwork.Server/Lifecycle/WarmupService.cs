@@ -14,10 +14,16 @@ namespace RepairNetwork.Server.Lifecycle;
 public sealed class WarmupOptions
 {
     /// <summary>
+    /// False: SERVING as soon as the outlet index is loaded, nothing warmed. Only for the warm-up's own
+    /// private copy of the server (<see cref="BookingRehearsal"/>), which must not start a copy of its own.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
     /// Upper bound on the warm-up work. Past it the server reports SERVING anyway: a silo that cannot warm
     /// up (a huge network, a slow database) is still more use in the cluster than one kept out of it.
     /// </summary>
-    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Outlet grains activated (a storage read each) before serving; the first bookings then find them in memory.</summary>
     public int MaxOutletActivations { get; set; } = 5000;
@@ -33,6 +39,25 @@ public sealed class WarmupOptions
     /// mapping, and canary writes of an order's and an outlet's state and of a reminder, all cleared.
     /// </summary>
     public int Rehearsals { get; set; } = 300;
+
+    /// <summary>
+    /// Orders created, dispatched and booked for real in a private in-memory copy of the server
+    /// (<see cref="BookingRehearsal"/>), so the create-to-booking path is compiled before the first
+    /// real order. 0 turns it off.
+    /// </summary>
+    public int BookingRehearsals { get; set; } = 2000;
+
+    /// <summary>Outlets (with their technicians) copied from the network into the private copy for <see cref="BookingRehearsals"/>.</summary>
+    public int BookingRehearsalOutlets { get; set; } = 64;
+
+    /// <summary>
+    /// Rounds <see cref="Rehearsals"/> and <see cref="BookingRehearsals"/> are shared over, with the JIT given
+    /// up to <see cref="JitSettleMax"/> to settle after each. The runtime optimises code in steps
+    /// (instrumented, then optimised with what the instrumentation saw), each only after enough calls
+    /// at the step before: one burst leaves much of the path half-way, and the first real orders
+    /// would pay for the rest.
+    /// </summary>
+    public int RehearsalRounds { get; set; } = 4;
 
     /// <summary>gRPC health calls to the server's own gRPC endpoint over HTTP/2 (plain HTTP only).</summary>
     public int LoopbackCalls { get; set; } = 300;
@@ -64,6 +89,7 @@ public sealed partial class WarmupService(
     StorageSettings storage,
     IServiceProvider services,
     WriteRehearsal rehearsal,
+    BookingRehearsal bookings,
     IOptions<WarmupOptions> options,
     ILogger<WarmupService> logger) : BackgroundService
 {
@@ -87,6 +113,12 @@ public sealed partial class WarmupService(
                 await Task.Delay(50, stoppingToken);
             }
 
+            if (!settings.Enabled)
+            {
+                readiness.MarkReady();
+                return;
+            }
+
             if (services.GetService<DemoLoadProgress>() is { } demo && !demo.Done.IsCompleted)
             {
                 LogWaitingForDemo();
@@ -101,11 +133,11 @@ public sealed partial class WarmupService(
             var activated = await Step("outlet activations", () => ActivateOutlets(settings.MaxOutletActivations, budget.Token));
             var lookups = await Step("lookups", () => RunLookups(settings.Lookups, budget.Token));
             await Step("order grain", () => TouchOrderGrain());
-            var rehearsed = await Step("order path", () => RehearseOrders(settings.Rehearsals, budget.Token));
+            var (rehearsed, booked) = await RehearseInRounds(settings, budget.Token);
             await Step("gRPC loopback", () => rehearsal.Loopback(settings.LoopbackCalls, budget.Token));
             await Step("pre-compiled methods", () => Precompile(budget.Token));
-            await Step("JIT settling (methods compiled)", () => JitSettled(settings.JitSettleMax, budget.Token));
-            LogWarm(work.ElapsedMilliseconds, waited, connections, activated, index.Current.Count, lookups, rehearsed, budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested);
+            await Step("JIT settling (methods compiled)", () => JitActivity.Settled(settings.JitSettleMax, budget.Token));
+            LogWarm(work.ElapsedMilliseconds, waited, connections, activated, index.Current.Count, lookups, rehearsed, booked, budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -241,6 +273,56 @@ public sealed partial class WarmupService(
         return done;
     }
 
+    /// <summary>
+    /// The order path as far as it goes here without creating an order (<see cref="RehearseOrders"/>) and
+    /// bookings in a private copy of the server (<see cref="BookingRehearsal"/>), shared over
+    /// <see cref="WarmupOptions.RehearsalRounds"/> rounds with the JIT settling after each. Best effort, as
+    /// every step: a failure is logged and warm-up goes on with what was done.
+    /// </summary>
+    private async Task<(int Rehearsed, int Booked)> RehearseInRounds(WarmupOptions settings, CancellationToken ct)
+    {
+        var rounds = Math.Max(1, settings.RehearsalRounds);
+        var (rehearsed, booked) = (0, 0);
+        var watch = Stopwatch.StartNew();
+        BookingRehearsal.PrivateCopy? copy = null;
+        try
+        {
+            var snapshot = index.Current;
+            if (settings.BookingRehearsals > 0 && settings.BookingRehearsalOutlets > 0 && snapshot.Count > 0)
+            {
+                var sample = SpreadOverNetwork(snapshot, settings.BookingRehearsalOutlets, BookingRehearsal.Usable);
+                copy = await bookings.Start(sample, outletId => grains.GetGrain<IOutletGrain>(outletId).ListTechnicians(), ct);
+                LogCopyStarted(sample.Count, watch.ElapsedMilliseconds);
+            }
+
+            for (var round = 0; round < rounds; round++)
+            {
+                watch.Restart();
+                var paths = await RehearseOrders(Share(settings.Rehearsals, round, rounds), ct);
+                var bookedNow = copy is null ? 0 : await copy.Book(Share(settings.BookingRehearsals, round, rounds), ct);
+                var compiled = await JitActivity.Settled(settings.JitSettleMax, ct);
+                (rehearsed, booked) = (rehearsed + paths, booked + bookedNow);
+                LogRound(round + 1, rounds, paths, bookedNow, compiled, watch.ElapsedMilliseconds);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogStepFailed("rehearsal rounds", watch.ElapsedMilliseconds, ex.GetType().Name, ex.Message);
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                await copy.DisposeAsync();
+            }
+        }
+
+        return (rehearsed, booked);
+    }
+
+    /// <summary>Round <paramref name="round"/>'s share of <paramref name="total"/> (the shares add up to it).</summary>
+    private static int Share(int total, int round, int rounds) => Math.Max(0, total) * (round + 1) / rounds - Math.Max(0, total) * round / rounds;
+
     /// <summary>The order path's code in our assemblies; the rest of the server is compiled when first used.</summary>
     private static readonly string[] PrecompiledNamespaces =
     [
@@ -282,31 +364,6 @@ public sealed partial class WarmupService(
         return Task.FromResult(compiled);
     }
 
-    /// <summary>
-    /// Waits (at most <paramref name="max"/>) until the runtime has all but stopped compiling: the code
-    /// warm-up made hot is recompiled optimised on a background thread, which would otherwise take
-    /// CPU from the first calls. Returns the methods compiled while waiting.
-    /// </summary>
-    private static async Task<int> JitSettled(TimeSpan max, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        var start = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var compiled = start;
-        while (watch.Elapsed < max)
-        {
-            await Task.Delay(200, ct);
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            var settled = now - compiled < 5;
-            compiled = now;
-            if (settled)
-            {
-                break;
-            }
-        }
-
-        return (int)(compiled - start);
-    }
-
     /// <summary>An order grain's activation and storage read (an id no order has): nothing is written.</summary>
     private async Task<int> TouchOrderGrain()
     {
@@ -334,6 +391,12 @@ public sealed partial class WarmupService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up {Step} failed after {Milliseconds} ms ({Error}: {Reason}); going on")]
     private partial void LogStepFailed(string step, long milliseconds, string error, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished in {Milliseconds} ms (after {WaitedMilliseconds} ms for the index): {Connections} connections, {Activated} of {Outlets} outlets activated, {Lookups} lookups, {Rehearsed} order paths rehearsed, budget ran out: {OutOfBudget}; reporting SERVING")]
-    private partial void LogWarm(long milliseconds, long waitedMilliseconds, int connections, int activated, int outlets, int lookups, int rehearsed, bool outOfBudget);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up's private copy of the server started with {Outlets} copied outlets in {Milliseconds} ms")]
+    private partial void LogCopyStarted(int outlets, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up rehearsal round {Round} of {Rounds}: {Rehearsed} order paths, {Booked} bookings in the private copy, then {Compiled} methods compiled while the JIT settled; {Milliseconds} ms")]
+    private partial void LogRound(int round, int rounds, int rehearsed, int booked, int compiled, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished in {Milliseconds} ms (after {WaitedMilliseconds} ms for the index): {Connections} connections, {Activated} of {Outlets} outlets activated, {Lookups} lookups, {Rehearsed} order paths rehearsed, {Booked} bookings rehearsed, budget ran out: {OutOfBudget}; reporting SERVING")]
+    private partial void LogWarm(long milliseconds, long waitedMilliseconds, int connections, int activated, int outlets, int lookups, int rehearsed, int booked, bool outOfBudget);
 }
