@@ -73,6 +73,14 @@ public sealed class BookingRehearsalFixture : ServerFixture
     protected override bool WaitUntilReady => false;
 }
 
+/// <summary>
+/// Alone: every in-process server's exporter reads all meters named "RepairNetwork" in the process, so
+/// orders other tests create at the same time would show in this server's count.
+/// </summary>
+[CollectionDefinition(nameof(BookingRehearsalTests), DisableParallelization = true)]
+public sealed class BookingRehearsalCollection;
+
+[Collection(nameof(BookingRehearsalTests))]
 public sealed class BookingRehearsalTests(BookingRehearsalFixture server) : IClassFixture<BookingRehearsalFixture>
 {
     private const double KmPerDegreeLat = 111.2;

@@ -98,6 +98,7 @@ public sealed partial class BookingRehearsal(
         private readonly List<OutletListing> _outlets;
         private readonly GrpcChannel _channel;
         private readonly Api.RepairOrderService.RepairOrderServiceClient _client;
+        private readonly Api.LocatorService.LocatorServiceClient _locator;
         private readonly string[] _tokens;
         private int _sent;
 
@@ -107,6 +108,7 @@ public sealed partial class BookingRehearsal(
             _outlets = outlets;
             _channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             _client = new Api.RepairOrderService.RepairOrderServiceClient(_channel);
+            _locator = new Api.LocatorService.LocatorServiceClient(_channel);
             // Both roles that create orders: headquarters' routing and the call centres.
             _tokens =
             [
@@ -135,6 +137,27 @@ public sealed partial class BookingRehearsal(
                 }
             });
             return booked;
+        }
+
+        /// <summary>
+        /// <paramref name="lookups"/> nearest-outlet lookups, as call centres send them, near the copied
+        /// outlets in turn, half of them for outlets that can take the job now. Returns how many answered.
+        /// </summary>
+        public async Task<int> Lookups(int lookups, CancellationToken ct)
+        {
+            var answered = 0;
+            var headers = new Metadata { { "authorization", "Bearer " + _tokens[^1] } };
+            await Parallel.ForEachAsync(Enumerable.Range(0, lookups), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
+            {
+                var order = Order(_outlets[i % _outlets.Count], i / _outlets.Count);
+                await _locator.FindNearestOutletsAsync(
+                    new Api.FindNearestOutletsRequest { Location = order.CustomerLocation, Capability = order.RequiredCapability, ServiceMode = order.ServiceMode, Limit = 5, AvailableOnly = i % 2 == 0 },
+                    headers,
+                    DateTime.UtcNow.AddSeconds(30),
+                    token);
+                Interlocked.Increment(ref answered);
+            });
+            return answered;
         }
 
         public async ValueTask DisposeAsync()

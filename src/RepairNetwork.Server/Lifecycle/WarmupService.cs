@@ -47,6 +47,9 @@ public sealed class WarmupOptions
     /// </summary>
     public int BookingRehearsals { get; set; } = 2000;
 
+    /// <summary>Nearest-outlet lookups through the private copy's gRPC API, as call centres send them, shared over the rounds.</summary>
+    public int LookupRehearsals { get; set; } = 2000;
+
     /// <summary>Outlets (with their technicians) copied from the network into the private copy for <see cref="BookingRehearsals"/>.</summary>
     public int BookingRehearsalOutlets { get; set; } = 64;
 
@@ -288,7 +291,7 @@ public sealed partial class WarmupService(
         try
         {
             var snapshot = index.Current;
-            if (settings.BookingRehearsals > 0 && settings.BookingRehearsalOutlets > 0 && snapshot.Count > 0)
+            if ((settings.BookingRehearsals > 0 || settings.LookupRehearsals > 0) && settings.BookingRehearsalOutlets > 0 && snapshot.Count > 0)
             {
                 var sample = SpreadOverNetwork(snapshot, settings.BookingRehearsalOutlets, BookingRehearsal.Usable);
                 copy = await bookings.Start(sample, outletId => grains.GetGrain<IOutletGrain>(outletId).ListTechnicians(), ct);
@@ -300,9 +303,10 @@ public sealed partial class WarmupService(
                 watch.Restart();
                 var paths = await RehearseOrders(Share(settings.Rehearsals, round, rounds), ct);
                 var bookedNow = copy is null ? 0 : await copy.Book(Share(settings.BookingRehearsals, round, rounds), ct);
+                var lookedUp = copy is null ? 0 : await copy.Lookups(Share(settings.LookupRehearsals, round, rounds), ct);
                 var compiled = await JitActivity.Settled(settings.JitSettleMax, ct);
                 (rehearsed, booked) = (rehearsed + paths, booked + bookedNow);
-                LogRound(round + 1, rounds, paths, bookedNow, compiled, watch.ElapsedMilliseconds);
+                LogRound(round + 1, rounds, paths, bookedNow, lookedUp, compiled, watch.ElapsedMilliseconds);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
@@ -394,8 +398,8 @@ public sealed partial class WarmupService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up's private copy of the server started with {Outlets} copied outlets in {Milliseconds} ms")]
     private partial void LogCopyStarted(int outlets, long milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up rehearsal round {Round} of {Rounds}: {Rehearsed} order paths, {Booked} bookings in the private copy, then {Compiled} methods compiled while the JIT settled; {Milliseconds} ms")]
-    private partial void LogRound(int round, int rounds, int rehearsed, int booked, int compiled, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up rehearsal round {Round} of {Rounds}: {Rehearsed} order paths, {Booked} bookings and {Lookups} lookups in the private copy, then {Compiled} methods compiled while the JIT settled; {Milliseconds} ms")]
+    private partial void LogRound(int round, int rounds, int rehearsed, int booked, int lookups, int compiled, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished in {Milliseconds} ms (after {WaitedMilliseconds} ms for the index): {Connections} connections, {Activated} of {Outlets} outlets activated, {Lookups} lookups, {Rehearsed} order paths rehearsed, {Booked} bookings rehearsed, budget ran out: {OutOfBudget}; reporting SERVING")]
     private partial void LogWarm(long milliseconds, long waitedMilliseconds, int connections, int activated, int outlets, int lookups, int rehearsed, int booked, bool outOfBudget);
