@@ -48,8 +48,9 @@ public sealed class ConsoleServer : IAsyncLifetime
             ["Auth:SigningKeys:0:KeyId"] = AccessTokens.DevelopmentKeyId,
             ["Auth:SigningKeys:0:Secret"] = AccessTokens.DevelopmentKey,
             ["RateLimit:Roles:outlet:PermitsPerSecond"] = "500",
-            // Warm-up's private bookings, fewer: they would only take CPU from the browser tests.
+            // Warm-up's private bookings and lookups, fewer: they would only take CPU from the browser tests.
             ["Warmup:BookingRehearsals"] = "100",
+            ["Warmup:LookupRehearsals"] = "100",
         });
         builder.AddRepairNetworkSilo();
         builder.AddRepairNetworkApi();

@@ -104,6 +104,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Warmup:LoopbackCalls"] = "16",
             ["Warmup:JitSettleMax"] = "00:00:00",
             ["Warmup:BookingRehearsals"] = "40",
+            ["Warmup:LookupRehearsals"] = "40",
             ["Warmup:BookingRehearsalOutlets"] = "8",
             ["Warmup:RehearsalRounds"] = "2",
         };

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Health.V1;
+using RepairNetwork.Grains.Telemetry;
 using Api = RepairNetwork.Contracts.V1;
 
 namespace RepairNetwork.Server.Tests;
@@ -65,6 +67,7 @@ public sealed class BookingRehearsalFixture : ServerFixture
     {
         ["Warmup:StartDelay"] = "00:00:05",
         ["Warmup:BookingRehearsals"] = "60",
+        ["Warmup:LookupRehearsals"] = "60",
         ["Warmup:BookingRehearsalOutlets"] = "8",
         ["Warmup:RehearsalRounds"] = "2",
         ["Logging:LogLevel:RepairNetwork"] = "Information",
@@ -126,6 +129,16 @@ public sealed class BookingRehearsalTests(BookingRehearsalFixture server) : ICla
         var before = await Metrics();
         Assert.Equal(fixtureOrders, OrdersCreated(before));
         Assert.DoesNotContain("rehearsal", before, StringComparison.OrdinalIgnoreCase);
+
+        // And the copy is gone: none of its (renamed) instruments is alive in the process.
+        var alive = new List<string>();
+        using (var listener = new MeterListener { InstrumentPublished = (instrument, _) => alive.Add(instrument.Meter.Name) })
+        {
+            listener.Start();
+        }
+
+        Assert.Contains(RepairNetworkMetrics.MeterName, alive);
+        Assert.DoesNotContain(alive, name => name.StartsWith(Lifecycle.BookingRehearsal.NamePrefix, StringComparison.Ordinal));
 
         // The outlets' capacity is all there: a real order goes to the nearest, and is the only one counted.
         var order = (await server.Orders.CreateRepairOrderAsync(Samples.Order(lat, lon))).Order;

@@ -49,14 +49,11 @@ public sealed partial class BookingRehearsal(
     public const string NamePrefix = "repairnetwork.warm-up-rehearsal/";
 
     /// <summary>
-    /// Settings of this server the copy does not take: where it listens and stores, who it trusts,
-    /// what it exports and logs, and its own warm-up (the copy must not start a copy of its own).
+    /// Settings of this server the copy takes: the rules an order and a lookup are decided by. Nothing
+    /// else (where it listens and stores, who it trusts, its limits, what it exports and logs, hosts
+    /// it answers for, its own warm-up) comes along: an allow-list, so a setting added later stays out.
     /// </summary>
-    private static readonly string[] NotCopied =
-    [
-        "Kestrel", "Orleans", "Storage", "ConnectionStrings", "Auth", "OpenTelemetry", "Logging", "Warmup", "Demo", "Shutdown",
-        "urls", "http_ports", "https_ports", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME",
-    ];
+    private static readonly string[] Copied = ["Dispatch", "Appointments", "Lists", "OutletIndex"];
 
     private const int Concurrency = 32;
 
@@ -101,6 +98,7 @@ public sealed partial class BookingRehearsal(
         private readonly Api.LocatorService.LocatorServiceClient _locator;
         private readonly string[] _tokens;
         private int _sent;
+        private int _looked;
 
         internal PrivateCopy(WebApplication app, string key, List<OutletListing> outlets)
         {
@@ -119,7 +117,8 @@ public sealed partial class BookingRehearsal(
 
         /// <summary>
         /// Sends <paramref name="orders"/> more orders, each near the next copied outlet in turn, as clients
-        /// do (a bearer token, a deadline), <see cref="Concurrency"/> at a time. Returns how many were booked.
+        /// do (a bearer token, a deadline), <see cref="Concurrency"/> at a time. Returns how many were booked;
+        /// a refused call is not booked, and the others still run.
         /// </summary>
         public async Task<int> Book(int orders, CancellationToken ct)
         {
@@ -130,10 +129,17 @@ public sealed partial class BookingRehearsal(
             {
                 var request = Order(_outlets[i % _outlets.Count], i / _outlets.Count);
                 var headers = new Metadata { { "authorization", "Bearer " + _tokens[i % _tokens.Length] } };
-                var response = await _client.CreateRepairOrderAsync(request, headers, DateTime.UtcNow.AddSeconds(30), token);
-                if (response.Order.Assignment is not null)
+                try
                 {
-                    Interlocked.Increment(ref booked);
+                    var response = await _client.CreateRepairOrderAsync(request, headers, DateTime.UtcNow.AddSeconds(30), token);
+                    if (response.Order.Assignment is not null)
+                    {
+                        Interlocked.Increment(ref booked);
+                    }
+                }
+                catch (RpcException) when (!token.IsCancellationRequested)
+                {
+                    // Counted by what is missing from the result; the path ran all the same.
                 }
             });
             return booked;
@@ -146,16 +152,25 @@ public sealed partial class BookingRehearsal(
         public async Task<int> Lookups(int lookups, CancellationToken ct)
         {
             var answered = 0;
+            var from = _looked;
+            _looked += lookups;
             var headers = new Metadata { { "authorization", "Bearer " + _tokens[^1] } };
-            await Parallel.ForEachAsync(Enumerable.Range(0, lookups), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
+            await Parallel.ForEachAsync(Enumerable.Range(from, lookups), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
             {
                 var order = Order(_outlets[i % _outlets.Count], i / _outlets.Count);
-                await _locator.FindNearestOutletsAsync(
-                    new Api.FindNearestOutletsRequest { Location = order.CustomerLocation, Capability = order.RequiredCapability, ServiceMode = order.ServiceMode, Limit = 5, AvailableOnly = i % 2 == 0 },
-                    headers,
-                    DateTime.UtcNow.AddSeconds(30),
-                    token);
-                Interlocked.Increment(ref answered);
+                try
+                {
+                    await _locator.FindNearestOutletsAsync(
+                        new Api.FindNearestOutletsRequest { Location = order.CustomerLocation, Capability = order.RequiredCapability, ServiceMode = order.ServiceMode, Limit = 5, AvailableOnly = i % 2 == 0 },
+                        headers,
+                        DateTime.UtcNow.AddSeconds(30),
+                        token);
+                    Interlocked.Increment(ref answered);
+                }
+                catch (RpcException) when (!token.IsCancellationRequested)
+                {
+                    // As for orders: counted by what is missing.
+                }
             });
             return answered;
         }
@@ -166,6 +181,7 @@ public sealed partial class BookingRehearsal(
             await Stop(_app);
         }
 
+        /// <summary>Stops and disposes the copy; never throws (warm-up, and so the server, goes on whatever happens here).</summary>
         internal static async Task Stop(WebApplication app)
         {
             // Its grains need not be put away carefully: everything they hold is dropped with the copy.
@@ -174,12 +190,21 @@ public sealed partial class BookingRehearsal(
             {
                 await app.StopAsync(quick.Token);
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
-                // Given up waiting: disposing the copy drops the rest.
+                // Given up waiting, or a service of the copy failed to stop: disposing drops the rest.
             }
-
-            await app.DisposeAsync();
+            finally
+            {
+                try
+                {
+                    await app.DisposeAsync();
+                }
+                catch (Exception)
+                {
+                    // Nothing of the copy is used again.
+                }
+            }
         }
     }
 
@@ -223,7 +248,7 @@ public sealed partial class BookingRehearsal(
             Customer = new Api.Customer { Name = "Rehearsal", Phone = "+86 138 0000 0000", Address = "1 Rehearsal Road" },
             Product = new Api.Product { Category = capability.Split('.')[0], Model = "REHEARSAL", SerialNumber = requestId, PurchaseDate = "2026-01-01" },
             FaultDescription = "warm-up rehearsal in a private copy of the server",
-            CustomerLocation = new Api.LatLng { Latitude = Math.Clamp(profile.Location.Latitude + offset, -90, 90), Longitude = profile.Location.Longitude + offset },
+            CustomerLocation = new Api.LatLng { Latitude = Math.Clamp(profile.Location.Latitude + offset, -90, 90), Longitude = Math.Clamp(profile.Location.Longitude + offset, -180, 180) },
             ServiceMode = onSite ? Api.ServiceMode.OnSite : profile.Modes.CarryIn ? Api.ServiceMode.CarryIn : Api.ServiceMode.MailIn,
             RequiredCapability = capability,
         };
@@ -231,13 +256,19 @@ public sealed partial class BookingRehearsal(
 
     private async Task<WebApplication> StartPrivateServer(string key, CancellationToken ct)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment.EnvironmentName, ContentRootPath = environment.ContentRootPath, Args = [] });
+        // No hosting startup assemblies (an APM agent loaded that way would start again inside the copy).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment.EnvironmentName,
+            ContentRootPath = environment.ContentRootPath,
+            Args = ["--" + WebHostDefaults.PreventHostingStartupKey + "=true"],
+        });
 
         // This server's rules (dispatch, limits, lists, ...), none of its places or identities.
         builder.Configuration.Sources.Clear();
         var port = FreeLoopbackPort();
-        builder.Configuration.AddInMemoryCollection(configuration.AsEnumerable().Where(setting => setting.Value is not null && !NotCopied.Any(section =>
-            setting.Key.Equals(section, StringComparison.OrdinalIgnoreCase) || setting.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))));
+        builder.Configuration.AddInMemoryCollection(configuration.AsEnumerable().Where(setting => setting.Value is not null && Copied.Any(section =>
+            setting.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
@@ -254,6 +285,9 @@ public sealed partial class BookingRehearsal(
             ["Shutdown:Timeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:RepairNetwork"] = "Information",
+            // Its only client is warm-up, which must never be refused for being busy.
+            ["RateLimit:PermitsPerSecond"] = "1000000",
+            ["RateLimit:Burst"] = "1000000",
         });
 
         builder.AddRepairNetworkSilo();
@@ -268,15 +302,18 @@ public sealed partial class BookingRehearsal(
         builder.Services.Replace(ServiceDescriptor.Singleton(_ => new ActivitySource(NamePrefix + "Microsoft.AspNetCore")));
         builder.Services.Replace(ServiceDescriptor.Singleton(_ => new DiagnosticListener(NamePrefix + "Microsoft.AspNetCore")));
 
+        // The process's signals (SIGTERM, Ctrl+C) are the server's to handle; warm-up stops the copy.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, NoSignals>());
+
         var app = builder.Build();
-        app.MapRepairNetworkApi();
         try
         {
+            app.MapRepairNetworkApi();
             await app.StartAsync(ct);
         }
         catch
         {
-            await app.DisposeAsync();
+            await PrivateCopy.Stop(app);
             throw;
         }
 
@@ -351,5 +388,13 @@ public sealed partial class BookingRehearsal(
                 writer.GetStringBuilder().Clear();
             }
         }
+    }
+
+    /// <summary>A host lifetime that listens to no process signal: the copy is started and stopped by warm-up alone.</summary>
+    private sealed class NoSignals : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -43,7 +43,7 @@ public sealed class WarmupOptions
     /// <summary>
     /// Orders created, dispatched and booked for real in a private in-memory copy of the server
     /// (<see cref="BookingRehearsal"/>), so the create-to-booking path is compiled before the first
-    /// real order. 0 turns it off.
+    /// real order. The copy runs while this or <see cref="LookupRehearsals"/> is above 0.
     /// </summary>
     public int BookingRehearsals { get; set; } = 2000;
 
@@ -286,42 +286,65 @@ public sealed partial class WarmupService(
     {
         var rounds = Math.Max(1, settings.RehearsalRounds);
         var (rehearsed, booked) = (0, 0);
-        var watch = Stopwatch.StartNew();
-        BookingRehearsal.PrivateCopy? copy = null;
+        var copy = await Attempt("private copy of the server", () => StartCopy(settings, ct));
         try
         {
-            var snapshot = index.Current;
-            if ((settings.BookingRehearsals > 0 || settings.LookupRehearsals > 0) && settings.BookingRehearsalOutlets > 0 && snapshot.Count > 0)
+            for (var round = 0; round < rounds && !ct.IsCancellationRequested; round++)
             {
-                var sample = SpreadOverNetwork(snapshot, settings.BookingRehearsalOutlets, BookingRehearsal.Usable);
-                copy = await bookings.Start(sample, outletId => grains.GetGrain<IOutletGrain>(outletId).ListTechnicians(), ct);
-                LogCopyStarted(sample.Count, watch.ElapsedMilliseconds);
-            }
-
-            for (var round = 0; round < rounds; round++)
-            {
-                watch.Restart();
-                var paths = await RehearseOrders(Share(settings.Rehearsals, round, rounds), ct);
-                var bookedNow = copy is null ? 0 : await copy.Book(Share(settings.BookingRehearsals, round, rounds), ct);
-                var lookedUp = copy is null ? 0 : await copy.Lookups(Share(settings.LookupRehearsals, round, rounds), ct);
-                var compiled = await JitActivity.Settled(settings.JitSettleMax, ct);
+                var watch = Stopwatch.StartNew();
+                // Each part on its own: one that fails (logged) does not keep the others from warming their code.
+                var paths = await Attempt("order path", () => RehearseOrders(Share(settings.Rehearsals, round, rounds), ct));
+                var bookedNow = copy is null ? 0 : await Attempt("bookings in the private copy", () => copy.Book(Share(settings.BookingRehearsals, round, rounds), ct));
+                var lookedUp = copy is null ? 0 : await Attempt("lookups in the private copy", () => copy.Lookups(Share(settings.LookupRehearsals, round, rounds), ct));
+                var compiled = await Attempt("JIT settling", () => JitActivity.Settled(settings.JitSettleMax, ct));
                 (rehearsed, booked) = (rehearsed + paths, booked + bookedNow);
                 LogRound(round + 1, rounds, paths, bookedNow, lookedUp, compiled, watch.ElapsedMilliseconds);
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            LogStepFailed("rehearsal rounds", watch.ElapsedMilliseconds, ex.GetType().Name, ex.Message);
         }
         finally
         {
             if (copy is not null)
             {
-                await copy.DisposeAsync();
+                await copy.DisposeAsync(); // never throws
             }
         }
 
         return (rehearsed, booked);
+    }
+
+    /// <summary>The copy, when there is something to rehearse in it and outlets to copy; otherwise null.</summary>
+    private async Task<BookingRehearsal.PrivateCopy?> StartCopy(WarmupOptions settings, CancellationToken ct)
+    {
+        var snapshot = index.Current;
+        if ((settings.BookingRehearsals <= 0 && settings.LookupRehearsals <= 0) || settings.BookingRehearsalOutlets <= 0 || snapshot.Count == 0)
+        {
+            return null;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var sample = SpreadOverNetwork(snapshot, settings.BookingRehearsalOutlets, BookingRehearsal.Usable);
+        var copy = await bookings.Start(sample, outletId => grains.GetGrain<IOutletGrain>(outletId).ListTechnicians(), ct);
+        if (copy is not null)
+        {
+            LogCopyStarted(sample.Count, watch.ElapsedMilliseconds);
+        }
+
+        return copy;
+    }
+
+    /// <summary>Runs one part of warm-up; a failure is logged and gives <c>default</c>, unless the server is stopping.</summary>
+    private async Task<T?> Attempt<T>(string name, Func<Task<T>> part)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            return await part();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogStepFailed(name, watch.ElapsedMilliseconds, ex.GetType().Name, ex.Message);
+            return default;
+        }
     }
 
     /// <summary>Round <paramref name="round"/>'s share of <paramref name="total"/> (the shares add up to it).</summary>
