@@ -120,21 +120,54 @@ public sealed partial class BookingRehearsal(
         /// do (a bearer token, a deadline), <see cref="Concurrency"/> at a time. Returns how many were booked;
         /// a refused call is not booked, and the others still run.
         /// </summary>
-        public async Task<int> Book(int orders, CancellationToken ct)
+        public Task<int> Book(int orders, CancellationToken ct)
         {
             var from = _sent;
             _sent += orders;
-            var booked = 0;
-            await Parallel.ForEachAsync(Enumerable.Range(from, orders), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
+            return Send(from, orders, async (i, token) =>
             {
                 var request = Order(_outlets[i % _outlets.Count], i / _outlets.Count);
                 var headers = new Metadata { { "authorization", "Bearer " + _tokens[i % _tokens.Length] } };
+                var response = await _client.CreateRepairOrderAsync(request, headers, DateTime.UtcNow.AddSeconds(30), token);
+                return response.Order.Assignment is not null;
+            }, ct);
+        }
+
+        /// <summary>
+        /// <paramref name="lookups"/> nearest-outlet lookups, as call centres send them, near the copied
+        /// outlets in turn, half of them for outlets that can take the job now. Returns how many answered.
+        /// </summary>
+        public Task<int> Lookups(int lookups, CancellationToken ct)
+        {
+            var from = _looked;
+            _looked += lookups;
+            var headers = new Metadata { { "authorization", "Bearer " + _tokens[^1] } };
+            return Send(from, lookups, async (i, token) =>
+            {
+                var order = Order(_outlets[i % _outlets.Count], i / _outlets.Count);
+                await _locator.FindNearestOutletsAsync(
+                    new Api.FindNearestOutletsRequest { Location = order.CustomerLocation, Capability = order.RequiredCapability, ServiceMode = order.ServiceMode, Limit = 5, AvailableOnly = i % 2 == 0 },
+                    headers,
+                    DateTime.UtcNow.AddSeconds(30),
+                    token);
+                return true;
+            }, ct);
+        }
+
+        /// <summary>
+        /// Calls <paramref name="count"/> numbered from <paramref name="from"/>, <see cref="Concurrency"/> at a
+        /// time; returns how many answered true. A refused call counts as false and the others still run.
+        /// </summary>
+        private static async Task<int> Send(int from, int count, Func<int, CancellationToken, Task<bool>> call, CancellationToken ct)
+        {
+            var succeeded = 0;
+            await Parallel.ForEachAsync(Enumerable.Range(from, count), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
+            {
                 try
                 {
-                    var response = await _client.CreateRepairOrderAsync(request, headers, DateTime.UtcNow.AddSeconds(30), token);
-                    if (response.Order.Assignment is not null)
+                    if (await call(i, token))
                     {
-                        Interlocked.Increment(ref booked);
+                        Interlocked.Increment(ref succeeded);
                     }
                 }
                 catch (RpcException) when (!token.IsCancellationRequested)
@@ -142,37 +175,7 @@ public sealed partial class BookingRehearsal(
                     // Counted by what is missing from the result; the path ran all the same.
                 }
             });
-            return booked;
-        }
-
-        /// <summary>
-        /// <paramref name="lookups"/> nearest-outlet lookups, as call centres send them, near the copied
-        /// outlets in turn, half of them for outlets that can take the job now. Returns how many answered.
-        /// </summary>
-        public async Task<int> Lookups(int lookups, CancellationToken ct)
-        {
-            var answered = 0;
-            var from = _looked;
-            _looked += lookups;
-            var headers = new Metadata { { "authorization", "Bearer " + _tokens[^1] } };
-            await Parallel.ForEachAsync(Enumerable.Range(from, lookups), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
-            {
-                var order = Order(_outlets[i % _outlets.Count], i / _outlets.Count);
-                try
-                {
-                    await _locator.FindNearestOutletsAsync(
-                        new Api.FindNearestOutletsRequest { Location = order.CustomerLocation, Capability = order.RequiredCapability, ServiceMode = order.ServiceMode, Limit = 5, AvailableOnly = i % 2 == 0 },
-                        headers,
-                        DateTime.UtcNow.AddSeconds(30),
-                        token);
-                    Interlocked.Increment(ref answered);
-                }
-                catch (RpcException) when (!token.IsCancellationRequested)
-                {
-                    // As for orders: counted by what is missing.
-                }
-            });
-            return answered;
+            return succeeded;
         }
 
         public async ValueTask DisposeAsync()

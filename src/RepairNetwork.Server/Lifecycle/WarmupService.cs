@@ -158,21 +158,13 @@ public sealed partial class WarmupService(
     }
 
     // Warm-up is best effort: a failing step is logged and the next one runs; the server still becomes ready.
-    private async Task<int> Step(string name, Func<Task<int>> step)
+    private Task<int> Step(string name, Func<Task<int>> step) => Attempt(name, async () =>
     {
         var watch = Stopwatch.StartNew();
-        try
-        {
-            var count = await step();
-            LogStep(name, count, watch.ElapsedMilliseconds);
-            return count;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            LogStepFailed(name, watch.ElapsedMilliseconds, ex.GetType().Name, ex.Message);
-            return 0;
-        }
-    }
+        var count = await step();
+        LogStep(name, count, watch.ElapsedMilliseconds);
+        return count;
+    });
 
     /// <summary>
     /// Opens connections in both pools the server uses: the Orleans providers' (keyed by the connection
